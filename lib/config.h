@@ -1,0 +1,92 @@
+/*
+ * config.h - nvmwatchd's configuration file (YAML), parsed into a struct.
+ *
+ * config_load() reads the whole file, checks every key (unknown keys are
+ * errors) and every value, and reports the first error with file, line and
+ * column. Nothing here opens sockets or files other than the config itself.
+ * The daemon applies a loaded config; a failed load leaves nothing behind.
+ */
+#ifndef NVMWATCH_CONFIG_H
+#define NVMWATCH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enrich.h"
+#include "field.h"
+#include "ipfix.h"
+
+struct cidr_set;
+
+enum config_proto {
+	CONFIG_IPFIX_UDP,
+	CONFIG_IPFIX_TCP,
+};
+
+struct config_listener {
+	enum config_proto	 proto;
+	char			*address;	/* numeric address or "*", "::" */
+	char			*port;		/* service or number, "2055" */
+	int			 line;		/* where it was defined */
+};
+
+struct config_field_map {
+	uint32_t	 pen;
+	uint16_t	 id;
+	char		*name;		/* field or new key */
+	enum field_type	 type;
+	int		 line;
+};
+
+struct config {
+	char			*path;		/* the file loaded */
+
+	struct config_listener	*listeners;
+	size_t			 nlisteners;
+	struct cidr_set		*allow;		/* NULL: every exporter allowed */
+
+	/* Listener limits. */
+	size_t			 udp_rcvbuf;	/* SO_RCVBUF bytes; default 8 MiB */
+	unsigned		 udp_batch;	/* datagrams per recvmmsg; default 64 */
+	unsigned		 tcp_max_connections;	/* default 256 */
+	double			 tcp_idle_timeout;	/* seconds; default 300 */
+	unsigned		 max_sessions;	/* live exporter sessions; default 4096 */
+	double			 session_idle_timeout;	/* seconds; default 1800 */
+
+	struct config_field_map	*fields;	/* dictionary overrides */
+	size_t			 nfields;
+
+	struct ipfix_limits	 ipfix;
+	struct enrich_limits	 enrich;
+
+	char			*records_file;	/* decoded records as JSON lines;
+						 * NULL: none */
+	int			 log_level;	/* syslog priority; default LOG_INFO */
+};
+
+struct config_error {
+	char	file[256];
+	int	line;			/* 1-based; 0 when not about a place */
+	int	column;			/* 1-based */
+	char	msg[256];
+};
+
+/* The defaults, as if an empty file were loaded. NULL on allocation failure. */
+struct config	*config_default(void);
+/*
+ * Loads path. Returns a new config, or NULL with err filled (a file that
+ * cannot be read, YAML syntax, unknown key, bad value).
+ */
+struct config	*config_load(const char *path, struct config_error *err);
+/* The same from a string; name appears in errors as the file. */
+struct config	*config_load_string(const char *text, size_t len,
+		    const char *name, struct config_error *err);
+void		 config_free(struct config *);
+/*
+ * Applies the field overrides to dict. Returns 0, or -1 with err naming the
+ * line of the offending entry.
+ */
+int		 config_apply_fields(const struct config *, struct field_dict *,
+		    struct config_error *err);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * ipfix.h - nvzFlow IPFIX decoding with libfixbuf, in connection-less mode.
+ *
+ * The daemon owns the sockets and hands each complete IPFIX message to the
+ * session of the exporter that sent it. Templates are decoded by element:
+ * every field of every template is looked up in the field dictionary, so any
+ * template that carries known elements, in any order, yields records.
+ *
+ * Template scope follows RFC 7011: one session per exporter (a UDP source
+ * address and port, or one TCP connection) and, inside it, per observation
+ * domain. libfixbuf and GLib are used here and nowhere else.
+ *
+ * Time: every function that needs the time takes `now` (seconds since the
+ * epoch, fractional) from its caller; nothing here reads the clock.
+ */
+#ifndef NVMWATCH_IPFIX_H
+#define NVMWATCH_IPFIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+struct ipfix_collector;
+struct ipfix_session;
+
+/* Counters, kept per session and observation domain and summed per collector. */
+struct ipfix_counters {
+	uint64_t	messages;		/* messages handed in */
+	uint64_t	malformed;		/* messages rejected whole or in part */
+	uint64_t	records;		/* records delivered */
+	uint64_t	records_kind[RECORD_KIND_COUNT];
+	uint64_t	no_template;		/* data records with no template */
+	uint64_t	bad_records;		/* records dropped: a field did not fit */
+	uint64_t	seq_gaps;		/* records lost in transit (RFC 7011 §3.1) */
+	uint64_t	templates;		/* template records accepted */
+	uint64_t	template_withdrawals;
+	uint64_t	bad_templates;		/* templates refused (see ipfix.c) */
+	uint64_t	unknown_elements;	/* fields skipped: element not in dictionary */
+};
+
+struct ipfix_limits {
+	size_t		record_bytes;		/* arena cap per record; 0: 1 MiB */
+	unsigned	max_domains;		/* observation domains per session; 0: 64 */
+	unsigned	max_unknown_elements;	/* distinct unknown elements added to
+						 * libfixbuf's info model per collector;
+						 * 0: 4096. Past it, templates with new
+						 * unknown elements are refused. */
+};
+
+/*
+ * Called once for every decoded record after record_finish(). The record is
+ * borrowed: valid only until the callback returns.
+ */
+typedef void	ipfix_record_fn(struct record *, void *arg);
+
+/*
+ * Log hook for messages about malformed input (and libfixbuf's own GLib
+ * log output, which is routed here). prio is a syslog(3) priority.
+ */
+typedef void	ipfix_log_fn(int prio, const char *msg, void *arg);
+
+/*
+ * A collector: the libfixbuf info model and what every session shares.
+ * dict is borrowed and must outlive the collector. limits may be NULL for
+ * the defaults; it is copied. Returns NULL on allocation failure.
+ */
+struct ipfix_collector	*ipfix_collector_new(const struct field_dict *dict,
+			    const struct ipfix_limits *limits,
+			    ipfix_record_fn *fn, void *arg);
+/* Frees the collector; every session must have been freed. NULL: no-op. */
+void			 ipfix_collector_free(struct ipfix_collector *);
+/* Sets the log hook for this collector (default: none). */
+void			 ipfix_collector_set_log(struct ipfix_collector *,
+			    ipfix_log_fn *fn, void *arg);
+/* Sum over all sessions, live and freed. Borrowed. */
+const struct ipfix_counters *ipfix_collector_totals(
+			    const struct ipfix_collector *);
+
+/*
+ * A session for one exporter; name (copied) identifies it in logs, e.g.
+ * "192.0.2.1:50123". NULL on allocation failure. About 65 KB each.
+ */
+struct ipfix_session	*ipfix_session_new(struct ipfix_collector *,
+			    const char *name);
+void			 ipfix_session_free(struct ipfix_session *);
+const char		*ipfix_session_name(const struct ipfix_session *);
+
+/*
+ * Decodes one complete IPFIX message (version 10; its length field must
+ * equal len). Calls the record callback for every record it yields, then
+ * returns 0, or -1 when the message was malformed in whole or in part
+ * (counted; records before the fault were still delivered). now is the
+ * receive time, used for _time when a record carries no flow start.
+ */
+int			 ipfix_session_message(struct ipfix_session *,
+			    const uint8_t *msg, size_t len, double now);
+
+/* Calls fn for each observation domain this session has seen. */
+void			 ipfix_session_domains(const struct ipfix_session *,
+			    void (*fn)(uint32_t odid,
+			    const struct ipfix_counters *, void *), void *arg);
+/* The session's counters summed over its domains. Borrowed. */
+const struct ipfix_counters *ipfix_session_totals(
+			    const struct ipfix_session *);
+
+#endif

@@ -1,0 +1,1 @@
+# One line per fuzz target: nvmwatch_fuzz(<name>) for tests/fuzz/fuzz_<name>.c

@@ -1,0 +1,1 @@
+# One line per lib/ module that has a Check suite.
