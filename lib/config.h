@@ -61,6 +61,8 @@ struct config {
 
 	char			*records_file;	/* decoded records as JSON lines;
 						 * NULL: none */
+	unsigned		 records_json;	/* RECORD_JSON_* flags: "full" 0
+						 * (default), "wire" KEYS|WIRE */
 	int			 log_level;	/* syslog priority; default LOG_INFO */
 };
 
