@@ -1,1 +1,4 @@
 # One line per lib/ module that has a Check suite.
+nvmwatch_check(arena)
+nvmwatch_check(buf)
+nvmwatch_check(field)

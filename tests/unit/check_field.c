@@ -1,0 +1,168 @@
+/*
+ * check_field.c - the field dictionary: names, keys, elements, overrides.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "field.h"
+#include "testutil.h"
+
+static int
+lookup(const struct field_dict *d, const char *name)
+{
+	return field_dict_lookup(d, name, strlen(name));
+}
+
+START_TEST(test_names_and_keys_resolve_alike)
+{
+	struct field_dict	*d = field_dict_new();
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(lookup(d, "process_name"), F_PROCESS_NAME);
+	ck_assert_int_eq(lookup(d, "pn"), F_PROCESS_NAME);
+	ck_assert_int_eq(lookup(d, "dest"), F_DEST);
+	ck_assert_int_eq(lookup(d, "da"), F_DEST);
+	ck_assert_int_eq(lookup(d, "dest_ip"), F_DEST);
+	ck_assert_int_eq(lookup(d, "mnl"), F_MODULE_NAME_LIST);
+	ck_assert_int_eq(lookup(d, "aliul"), F_ALIUL);
+	ck_assert_int_eq(lookup(d, "_time"), F_TIME);
+	/* Field names are case-sensitive, as in SPL. */
+	ck_assert_int_eq(lookup(d, "Process_Name"), FIELD_NONE);
+	ck_assert_int_eq(lookup(d, "nosuchfield"), FIELD_NONE);
+	ck_assert_int_eq(field_dict_lookup(d, "pnx", 2), F_PROCESS_NAME);
+	ck_assert_int_eq(field_dict_count(d), FIELD_BUILTIN_COUNT);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_every_builtin_name_is_unique)
+{
+	struct field_dict	*d = field_dict_new();
+	int			 i;
+
+	for (i = 0; i < FIELD_BUILTIN_COUNT; i++) {
+		const struct field_def *f = field_dict_get(d, i);
+
+		ck_assert_ptr_nonnull(f->name);
+		ck_assert_int_eq(lookup(d, f->name), i);
+		if (f->key)
+			ck_assert_int_eq(lookup(d, f->key), i);
+		if (f->alias)
+			ck_assert_int_eq(lookup(d, f->alias), i);
+	}
+	ck_assert_ptr_null(field_dict_get(d, FIELD_BUILTIN_COUNT));
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_elements)
+{
+	struct field_dict	*d = field_dict_new();
+
+	ck_assert_int_eq(field_dict_element(d, 0, 8), F_SRC);
+	ck_assert_int_eq(field_dict_element(d, 0, 27), F_SRC);
+	ck_assert_int_eq(field_dict_element(d, 0, 28), F_DEST);
+	ck_assert_int_eq(field_dict_element(d, 9, 12340), F_PROCESS_NAME);
+	ck_assert_int_eq(field_dict_element(d, 9, 12352), F_MODULE_NAME_LIST);
+	ck_assert_int_eq(field_dict_element(d, 9, 12375),
+	    F_PARENT_PROCESS_INTEGRITY_LEVEL);
+	ck_assert_int_eq(field_dict_element(d, 9, 12373), FIELD_NONE);
+	ck_assert_int_eq(field_dict_element(d, 0, 12340), FIELD_NONE);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_map_existing_and_new)
+{
+	struct field_dict	*d = field_dict_new();
+	struct field_error	 err;
+	int			 f;
+
+	/* An unpublished element mapped to a known key. */
+	f = field_dict_map(d, 9, 12380, "aliul", FIELD_STRING_LIST, &err);
+	ck_assert_int_eq(f, F_ALIUL);
+	ck_assert_int_eq(field_dict_element(d, 9, 12380), F_ALIUL);
+	/* A brand-new key. */
+	f = field_dict_map(d, 9, 12390, "hx", FIELD_HEX, &err);
+	ck_assert_int_eq(f, FIELD_BUILTIN_COUNT);
+	ck_assert_int_eq(lookup(d, "hx"), f);
+	ck_assert_int_eq(field_dict_get(d, f)->type, FIELD_HEX);
+	ck_assert_int_eq(field_dict_count(d), FIELD_BUILTIN_COUNT + 1);
+	/* Overriding a published element re-points it. */
+	f = field_dict_map(d, 9, 12340, "hx", FIELD_HEX, &err);
+	ck_assert_int_eq(field_dict_element(d, 9, 12340), f);
+	/* Overriding a type sets the numeric/multi flags. */
+	f = field_dict_map(d, 9, 12391, "fsg", FIELD_STRING, &err);
+	ck_assert_int_eq(f, F_FLOW_REPORT_STAGE);
+	ck_assert_uint_eq(field_dict_get(d, f)->flags & FIELD_NUMERIC, 0);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_map_errors)
+{
+	struct field_dict	*d = field_dict_new();
+	struct field_error	 err;
+
+	ck_assert_int_eq(field_dict_map(d, 9, 0, "x", FIELD_UINT, &err), -1);
+	ck_assert_str_eq(err.msg, "element 9.0: bad element id or type");
+	ck_assert_int_eq(field_dict_map(d, 9, 1, "transport", FIELD_UINT,
+	    &err), -1);
+	ck_assert_str_eq(err.msg, "element 9.1: field transport is derived "
+	    "and cannot come from the wire");
+	ck_assert_int_eq(field_dict_map(d, 9, 1, "x", (enum field_type)99,
+	    &err), -1);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_many_new_fields)
+{
+	struct field_dict	*d = field_dict_new();
+	struct field_error	 err;
+	char			 name[32];
+	int			 i;
+
+	for (i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		ck_assert_int_eq(field_dict_map(d, 77, (uint16_t)(i + 1), name,
+		    FIELD_STRING, &err), FIELD_BUILTIN_COUNT + i);
+	}
+	for (i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		ck_assert_int_eq(lookup(d, name), FIELD_BUILTIN_COUNT + i);
+		ck_assert_int_eq(field_dict_element(d, 77, (uint16_t)(i + 1)),
+		    FIELD_BUILTIN_COUNT + i);
+	}
+	ck_assert_int_eq(lookup(d, "process_name"), F_PROCESS_NAME);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_type_names)
+{
+	ck_assert_int_eq(field_type_parse("string_list"), FIELD_STRING_LIST);
+	ck_assert_int_eq(field_type_parse("uint"), FIELD_UINT);
+	ck_assert_int_eq(field_type_parse("u32"), -1);
+	ck_assert_str_eq(field_type_name(FIELD_HEX_LIST), "hex_list");
+	ck_assert_str_eq(field_type_name((enum field_type)42), "?");
+	field_dict_free(NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("field");
+	TCase	*tc = tcase_create("core");
+
+	tcase_add_test(tc, test_names_and_keys_resolve_alike);
+	tcase_add_test(tc, test_every_builtin_name_is_unique);
+	tcase_add_test(tc, test_elements);
+	tcase_add_test(tc, test_map_existing_and_new);
+	tcase_add_test(tc, test_map_errors);
+	tcase_add_test(tc, test_many_new_fields);
+	tcase_add_test(tc, test_type_names);
+	suite_add_tcase(s, tc);
+	return test_run_suite(s);
+}
