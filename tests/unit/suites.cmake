@@ -2,3 +2,5 @@
 nvmwatch_check(arena)
 nvmwatch_check(buf)
 nvmwatch_check(field)
+nvmwatch_check(record)
+nvmwatch_check(enrich)
