@@ -3,6 +3,17 @@
  *
  * Used for the exporter allow-list and, later, for CIDR values in rules.
  * IPv4 prefixes also match IPv4-mapped IPv6 addresses (::ffff:a.b.c.d).
+ *
+ * Parsing is strict: the address is what inet_pton(3) accepts (dotted quad,
+ * or IPv6 text without a zone), the length is decimal digits only, 0..32 for
+ * IPv4 and 0..128 for IPv6. Host bits set below the length are accepted and
+ * masked off, as Splunk's cidrmatch does: "10.1.2.3/8" is 10.0.0.0/8. An
+ * IPv4-mapped prefix (::ffff:a.b.c.d/len, len >= 96) is stored as the IPv4
+ * prefix a.b.c.d/(len - 96), so it matches IPv4 addresses too.
+ *
+ * A set is a pair of binary tries (IPv4, IPv6); a match walks at most 32 or
+ * 128 nodes and never allocates. A set is not changed by matching, so
+ * several threads may match against one set that no one adds to.
  */
 #ifndef NVMWATCH_CIDR_H
 #define NVMWATCH_CIDR_H
@@ -33,5 +44,16 @@ int		 cidr_set_match_text(const struct cidr_set *, const char *text,
 		    size_t len);
 /* 1 when s (len bytes) has CIDR form "addr/len" with a valid address. */
 int		 cidr_is_prefix(const char *s, size_t len);
+
+/* Room for any prefix in text form, NUL included. */
+#define CIDR_TEXT_MAX	52
+/*
+ * Writes the i-th distinct prefix added (0 <= i < count, in the order
+ * added; duplicates are kept once) in canonical form, "10.0.0.0/8" or
+ * "2001:db8::/32", to out (size bytes, CIDR_TEXT_MAX is enough). Returns 0,
+ * or -1 when i is out of range or out is too small.
+ */
+int		 cidr_set_prefix(const struct cidr_set *, size_t i, char *out,
+		    size_t size);
 
 #endif
