@@ -24,6 +24,9 @@
 struct ipfix_collector;
 struct ipfix_session;
 
+/* ipfix_session_domains() reports the overflow bucket under this odid. */
+#define IPFIX_DOMAIN_OVERFLOW	UINT32_MAX
+
 /* Counters, kept per session and observation domain and summed per collector. */
 struct ipfix_counters {
 	uint64_t	messages;		/* messages handed in */
