@@ -5,6 +5,10 @@
  * errors) and every value, and reports the first error with file, line and
  * column. Nothing here opens sockets or files other than the config itself.
  * The daemon applies a loaded config; a failed load leaves nothing behind.
+ * The file format is described in nvmwatch.yaml(5).
+ *
+ * libyaml is used here and nowhere else. The parser is a table of sections,
+ * each a table of keys (see config.c): a new section is a new table.
  */
 #ifndef NVMWATCH_CONFIG_H
 #define NVMWATCH_CONFIG_H
@@ -16,6 +20,7 @@
 #include "field.h"
 #include "ipfix.h"
 
+struct buf;
 struct cidr_set;
 
 enum config_proto {
@@ -28,6 +33,7 @@ struct config_listener {
 	char			*address;	/* numeric address or "*", "::" */
 	char			*port;		/* service or number, "2055" */
 	int			 line;		/* where it was defined */
+	int			 column;
 };
 
 struct config_field_map {
@@ -35,7 +41,8 @@ struct config_field_map {
 	uint16_t	 id;
 	char		*name;		/* field or new key */
 	enum field_type	 type;
-	int		 line;
+	int		 line;		/* where the entry starts */
+	int		 column;
 };
 
 struct config {
@@ -90,5 +97,13 @@ void		 config_free(struct config *);
  */
 int		 config_apply_fields(const struct config *, struct field_dict *,
 		    struct config_error *err);
+/*
+ * Appends the config to b in canonical form: every key of every section in
+ * table order with its effective value (sizes and durations with the
+ * largest exact suffix). The dump is itself a valid config file that loads
+ * to the same config: a configuration check can print it, and the golden
+ * tests compare it.
+ */
+void		 config_dump(const struct config *, struct buf *b);
 
 #endif

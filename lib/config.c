@@ -1,0 +1,1296 @@
+/*
+ * config.c - the YAML configuration file; see config.h and nvmwatch.yaml(5).
+ *
+ * The file is loaded into a libyaml document (yaml_parser_load()) and walked
+ * against tables. config_sections is the top level: each entry is a key
+ * with a type, an offset into struct config and a range, or a sub-table
+ * (a section that is a mapping), or a parse/dump handler pair (a section
+ * that is a list). Adding a section is adding a table and one line here.
+ * List entries are mappings read with the same machinery into a scratch
+ * struct, then checked as a whole.
+ *
+ * The first error stops the load. It carries the file, the 1-based line and
+ * column of the offending key or value (libyaml's marks) and a message that
+ * starts with the key's path: "udp.batch: 0 is out of range 1..1024".
+ *
+ * A key whose value is empty (`udp:` with every sub-key commented out) or ~
+ * counts as absent, for sections; for scalars it is an error unless the
+ * key allows "none" (records.file).
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <yaml.h>
+
+#include "buf.h"
+#include "cidr.h"
+#include "config.h"
+#include "record.h"
+
+#define CONFIG_MAX_BYTES	(1024 * 1024)	/* a config file larger is an error */
+#define CONFIG_MAX_KEYS		32		/* keys per table */
+#define CONFIG_PATH_MAX		128
+#define CONFIG_NAME_MAX		64		/* new field names */
+
+#define KIB	1024ULL
+#define MIB	(1024ULL * KIB)
+#define GIB	(1024ULL * MIB)
+#define MINUTE	60ULL
+#define HOUR	(60ULL * MINUTE)
+#define DAY	(24ULL * HOUR)
+
+struct config_parser;
+
+enum config_type {
+	CONFIG_T_UINT,		/* unsigned: a decimal number */
+	CONFIG_T_COUNT,		/* size_t: a decimal number */
+	CONFIG_T_SIZE,		/* size_t: bytes, or a number with k, M, G */
+	CONFIG_T_DURATION,	/* double: seconds, or a number with s, m, h, d */
+	CONFIG_T_STRING,	/* char *, owned by the struct */
+	CONFIG_T_ENUM,		/* int (or unsigned): one of names */
+	CONFIG_T_MAP,		/* a mapping of keys, same base struct */
+	CONFIG_T_CUSTOM,	/* parse and dump handlers */
+};
+
+/* Key flags. */
+#define CONFIG_REQUIRED	0x01	/* must be present */
+#define CONFIG_NONE	0x02	/* a string that may be ~ (stored as NULL) */
+
+struct config_name {
+	const char	*name;
+	int		 value;
+};
+
+typedef int	config_parse_fn(struct config_parser *, yaml_node_t *,
+		    const char *path, void *base);
+typedef void	config_dump_fn(const void *base, int indent, struct buf *);
+
+struct config_key {
+	const char			*name;
+	enum config_type		 type;
+	size_t				 off;	/* into the base struct */
+	uint64_t			 min, max;
+	unsigned			 flags;
+	const struct config_name	*names;	/* CONFIG_T_ENUM */
+	const struct config_key		*keys;	/* CONFIG_T_MAP */
+	config_parse_fn			*parse;	/* CONFIG_T_CUSTOM */
+	config_dump_fn			*dump;
+};
+
+struct config_suffix {
+	char		c;
+	uint64_t	mult;
+};
+
+struct config_parser {
+	const char		*text;
+	size_t			 len;
+	yaml_document_t		*doc;
+	struct config_error	*err;
+};
+
+/* A listen entry before it becomes a struct config_listener. */
+struct config_listen_item {
+	int		 proto;
+	char		*address;
+	unsigned	 port;
+};
+
+/* A fields entry before it becomes a struct config_field_map. */
+struct config_field_item {
+	char	*element;
+	char	*name;
+	char	*type;
+};
+
+static int	config_parse_doc(struct config_parser *, yaml_parser_t *,
+		    struct config *);
+static int	config_syntax(struct config_parser *, const yaml_parser_t *);
+static int	config_fail(struct config_parser *, const yaml_node_t *,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+static int	config_expected(struct config_parser *, const yaml_node_t *,
+		    const char *, const char *);
+static void	config_quote(char *, size_t, const char *, size_t);
+static void	config_join(char *, const char *, const char *);
+static int	config_is_null(const yaml_node_t *);
+static int	config_map(struct config_parser *, yaml_node_t *, const char *,
+		    const struct config_key *, void *, yaml_node_t **);
+static int	config_key_find(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_key *);
+static int	config_required(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_key *, yaml_node_t **);
+static int	config_value(struct config_parser *, yaml_node_t *,
+		    const char *, const struct config_key *, void *);
+static int	config_numeric(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_key *, void *);
+static int	config_string(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_key *, void *);
+static int	config_enum(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_key *, void *);
+static const struct config_suffix *config_suffixes(enum config_type);
+static int	config_number(const char *, size_t,
+		    const struct config_suffix *, uint64_t *);
+static void	config_format(enum config_type, uint64_t, char *, size_t);
+static void	config_what(const struct config_key *, char *, size_t);
+static yaml_node_t *config_item(struct config_parser *, const yaml_node_t *,
+		    size_t);
+static size_t	config_nitems(const yaml_node_t *);
+static int	config_listen_parse(struct config_parser *, yaml_node_t *,
+		    const char *, void *);
+static int	config_listen_item(struct config_parser *, yaml_node_t *,
+		    const char *, struct config_listener *);
+static int	config_listen_dup(struct config_parser *, const yaml_node_t *,
+		    const char *, const struct config_listener *, size_t);
+static void	config_listen_dump(const void *, int, struct buf *);
+static int	config_allow_parse(struct config_parser *, yaml_node_t *,
+		    const char *, void *);
+static void	config_allow_dump(const void *, int, struct buf *);
+static int	config_fields_parse(struct config_parser *, yaml_node_t *,
+		    const char *, void *);
+static int	config_field_item(struct config_parser *, yaml_node_t *,
+		    const char *, struct config_field_map *);
+static int	config_field_check(struct config_parser *, const char *,
+		    yaml_node_t **, const struct config_field_item *,
+		    struct config_field_map *);
+static int	config_element(const char *, uint32_t *, uint16_t *);
+static int	config_field_name(const char *);
+static void	config_fields_dump(const void *, int, struct buf *);
+static void	config_dump_map(const void *, const struct config_key *, int,
+		    struct buf *);
+static void	config_dump_value(const void *, const struct config_key *,
+		    int, struct buf *);
+static void	config_listeners_free(struct config_listener *, size_t);
+static void	config_fields_free(struct config_field_map *, size_t);
+static int	config_listen_default(struct config *);
+
+#define CFG(f)	offsetof(struct config, f)
+
+static const struct config_name config_protos[] = {
+	{ "udp", CONFIG_IPFIX_UDP },
+	{ "tcp", CONFIG_IPFIX_TCP },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_formats[] = {
+	{ "full", 0 },
+	{ "wire", RECORD_JSON_KEYS | RECORD_JSON_WIRE },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_levels[] = {
+	{ "debug", LOG_DEBUG },
+	{ "info", LOG_INFO },
+	{ "notice", LOG_NOTICE },
+	{ "warning", LOG_WARNING },
+	{ "err", LOG_ERR },
+	{ NULL, 0 }
+};
+
+static const struct config_suffix config_size_suffixes[] = {
+	{ 'G', GIB }, { 'M', MIB }, { 'k', KIB }, { 'K', KIB }, { 0, 1 }
+};
+
+static const struct config_suffix config_duration_suffixes[] = {
+	{ 'd', DAY }, { 'h', HOUR }, { 'm', MINUTE }, { 's', 1 }, { 0, 1 }
+};
+
+static const struct config_suffix config_no_suffixes[] = {
+	{ 0, 1 }
+};
+
+static const struct config_key config_udp_keys[] = {
+	{ .name = "receive_buffer", .type = CONFIG_T_SIZE,
+	    .off = CFG(udp_rcvbuf), .min = 4 * KIB, .max = GIB },
+	{ .name = "batch", .type = CONFIG_T_UINT, .off = CFG(udp_batch),
+	    .min = 1, .max = 1024 },
+	{ .name = NULL }
+};
+
+static const struct config_key config_tcp_keys[] = {
+	{ .name = "max_connections", .type = CONFIG_T_UINT,
+	    .off = CFG(tcp_max_connections), .min = 1, .max = 65536 },
+	{ .name = "idle_timeout", .type = CONFIG_T_DURATION,
+	    .off = CFG(tcp_idle_timeout), .min = 1, .max = 7 * DAY },
+	{ .name = NULL }
+};
+
+static const struct config_key config_sessions_keys[] = {
+	{ .name = "max", .type = CONFIG_T_UINT, .off = CFG(max_sessions),
+	    .min = 1, .max = 1048576 },
+	{ .name = "idle_timeout", .type = CONFIG_T_DURATION,
+	    .off = CFG(session_idle_timeout), .min = 1, .max = 7 * DAY },
+	{ .name = "max_domains", .type = CONFIG_T_UINT,
+	    .off = CFG(ipfix.max_domains), .min = 1, .max = 65536 },
+	{ .name = NULL }
+};
+
+static const struct config_key config_limits_keys[] = {
+	{ .name = "record_bytes", .type = CONFIG_T_SIZE,
+	    .off = CFG(ipfix.record_bytes), .min = 4 * KIB, .max = 256 * MIB },
+	{ .name = "unknown_elements", .type = CONFIG_T_UINT,
+	    .off = CFG(ipfix.max_unknown_elements), .min = 1, .max = 65536 },
+	{ .name = NULL }
+};
+
+static const struct config_key config_enrich_keys[] = {
+	{ .name = "max_endpoints", .type = CONFIG_T_COUNT,
+	    .off = CFG(enrich.max_endpoints), .min = 1, .max = 16 * MIB },
+	{ .name = "max_interfaces", .type = CONFIG_T_COUNT,
+	    .off = CFG(enrich.max_interfaces), .min = 1, .max = 16 * MIB },
+	{ .name = "max_processes", .type = CONFIG_T_COUNT,
+	    .off = CFG(enrich.max_processes), .min = 1, .max = 16 * MIB },
+	{ .name = "max_age", .type = CONFIG_T_DURATION,
+	    .off = CFG(enrich.max_age), .min = 1, .max = 30 * DAY },
+	{ .name = NULL }
+};
+
+static const struct config_key config_records_keys[] = {
+	{ .name = "file", .type = CONFIG_T_STRING, .off = CFG(records_file),
+	    .flags = CONFIG_NONE },
+	{ .name = "format", .type = CONFIG_T_ENUM, .off = CFG(records_json),
+	    .names = config_formats },
+	{ .name = NULL }
+};
+
+static const struct config_key config_log_keys[] = {
+	{ .name = "level", .type = CONFIG_T_ENUM, .off = CFG(log_level),
+	    .names = config_levels },
+	{ .name = NULL }
+};
+
+/* The top level, in dump order. */
+static const struct config_key config_sections[] = {
+	{ .name = "listen", .type = CONFIG_T_CUSTOM,
+	    .parse = config_listen_parse, .dump = config_listen_dump },
+	{ .name = "allow", .type = CONFIG_T_CUSTOM,
+	    .parse = config_allow_parse, .dump = config_allow_dump },
+	{ .name = "udp", .type = CONFIG_T_MAP, .keys = config_udp_keys },
+	{ .name = "tcp", .type = CONFIG_T_MAP, .keys = config_tcp_keys },
+	{ .name = "sessions", .type = CONFIG_T_MAP,
+	    .keys = config_sessions_keys },
+	{ .name = "limits", .type = CONFIG_T_MAP, .keys = config_limits_keys },
+	{ .name = "enrich", .type = CONFIG_T_MAP, .keys = config_enrich_keys },
+	{ .name = "fields", .type = CONFIG_T_CUSTOM,
+	    .parse = config_fields_parse, .dump = config_fields_dump },
+	{ .name = "records", .type = CONFIG_T_MAP,
+	    .keys = config_records_keys },
+	{ .name = "log", .type = CONFIG_T_MAP, .keys = config_log_keys },
+	{ .name = NULL }
+};
+
+#define ITEM(s, f)	offsetof(struct s, f)
+
+static const struct config_key config_listen_keys[] = {
+	{ .name = "proto", .type = CONFIG_T_ENUM,
+	    .off = ITEM(config_listen_item, proto), .names = config_protos,
+	    .flags = CONFIG_REQUIRED },
+	{ .name = "address", .type = CONFIG_T_STRING,
+	    .off = ITEM(config_listen_item, address) },
+	{ .name = "port", .type = CONFIG_T_UINT,
+	    .off = ITEM(config_listen_item, port), .min = 1, .max = 65535 },
+	{ .name = NULL }
+};
+
+enum { LISTEN_PROTO, LISTEN_ADDRESS, LISTEN_PORT };
+
+static const struct config_key config_field_keys[] = {
+	{ .name = "element", .type = CONFIG_T_STRING,
+	    .off = ITEM(config_field_item, element), .flags = CONFIG_REQUIRED },
+	{ .name = "name", .type = CONFIG_T_STRING,
+	    .off = ITEM(config_field_item, name), .flags = CONFIG_REQUIRED },
+	{ .name = "type", .type = CONFIG_T_STRING,
+	    .off = ITEM(config_field_item, type), .flags = CONFIG_REQUIRED },
+	{ .name = NULL }
+};
+
+enum { FIELD_ITEM_ELEMENT, FIELD_ITEM_NAME, FIELD_ITEM_TYPE };
+
+struct config *
+config_default(void)
+{
+	struct config	*cfg;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
+		return NULL;
+	if (config_listen_default(cfg) == -1) {
+		config_free(cfg);
+		return NULL;
+	}
+	cfg->udp_rcvbuf = 8 * MIB;
+	cfg->udp_batch = 64;
+	cfg->tcp_max_connections = 256;
+	cfg->tcp_idle_timeout = 5 * MINUTE;
+	cfg->max_sessions = 4096;
+	cfg->session_idle_timeout = 30 * MINUTE;
+	cfg->ipfix.record_bytes = MIB;
+	cfg->ipfix.max_domains = 64;
+	cfg->ipfix.max_unknown_elements = 4096;
+	cfg->enrich.max_endpoints = 65536;
+	cfg->enrich.max_interfaces = 262144;
+	cfg->enrich.max_processes = 262144;
+	cfg->enrich.max_age = DAY;
+	cfg->records_json = 0;
+	cfg->log_level = LOG_INFO;
+	return cfg;
+}
+
+/* UDP and TCP on every address, port 2055. */
+static int
+config_listen_default(struct config *cfg)
+{
+	size_t	i;
+
+	if ((cfg->listeners = calloc(2, sizeof(*cfg->listeners))) == NULL)
+		return -1;
+	cfg->nlisteners = 2;
+	for (i = 0; i < 2; i++) {
+		cfg->listeners[i].proto = i ? CONFIG_IPFIX_TCP :
+		    CONFIG_IPFIX_UDP;
+		cfg->listeners[i].address = strdup("*");
+		cfg->listeners[i].port = strdup("2055");
+		if (cfg->listeners[i].address == NULL ||
+		    cfg->listeners[i].port == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, struct config_error *err)
+{
+	struct config	*cfg = NULL;
+	FILE		*f;
+	char		*text;
+	size_t		 len;
+
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	if ((text = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return NULL;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f))
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
+		    strerror(errno));
+	else if (len > CONFIG_MAX_BYTES)
+		snprintf(err->msg, sizeof(err->msg),
+		    "larger than %d bytes", CONFIG_MAX_BYTES);
+	else
+		cfg = config_load_string(text, len, path, err);
+	fclose(f);
+ fail:
+	free(text);
+	return cfg;
+}
+
+struct config *
+config_load_string(const char *text, size_t len, const char *name,
+    struct config_error *err)
+{
+	struct config_parser	 p;
+	yaml_parser_t		 parser;
+	struct config		*cfg;
+
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name);
+	memset(&p, 0, sizeof(p));
+	p.text = text;
+	p.len = len;
+	p.err = err;
+	if ((cfg = config_default()) == NULL ||
+	    (cfg->path = strdup(name)) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		config_free(cfg);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		config_free(cfg);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    len);
+	if (config_parse_doc(&p, &parser, cfg) == -1) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	yaml_parser_delete(&parser);
+	return cfg;
+}
+
+/* Loads the one document of the stream and walks it into cfg. */
+static int
+config_parse_doc(struct config_parser *p, yaml_parser_t *parser,
+    struct config *cfg)
+{
+	yaml_document_t	 doc, next;
+	yaml_node_t	*root;
+	int		 r = 0;
+
+	if (!yaml_parser_load(parser, &doc))
+		return config_syntax(p, parser);
+	p->doc = &doc;
+	if ((root = yaml_document_get_root_node(&doc)) != NULL &&
+	    !config_is_null(root))
+		r = config_map(p, root, "", config_sections, cfg, NULL);
+	if (r == 0 && !yaml_parser_load(parser, &next))
+		r = config_syntax(p, parser);
+	else if (r == 0) {
+		if ((root = yaml_document_get_root_node(&next)) != NULL)
+			r = config_fail(p, root,
+			    "only one YAML document is allowed");
+		yaml_document_delete(&next);
+	}
+	yaml_document_delete(&doc);
+	return r;
+}
+
+/* Fills the error from libyaml's: syntax, bad encoding, memory. */
+static int
+config_syntax(struct config_parser *p, const yaml_parser_t *parser)
+{
+	struct config_error	*err = p->err;
+	const char		*problem;
+	size_t			 i;
+
+	problem = parser->problem ? parser->problem : "unknown error";
+	if (parser->error == YAML_MEMORY_ERROR) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -1;
+	}
+	if (parser->error == YAML_READER_ERROR) {
+		err->line = err->column = 1;
+		for (i = 0; i < parser->problem_offset && i < p->len; i++) {
+			if (p->text[i] == '\n')
+				err->line++, err->column = 1;
+			else
+				err->column++;
+		}
+		snprintf(err->msg, sizeof(err->msg), "invalid input: %s",
+		    problem);
+		return -1;
+	}
+	err->line = (int)parser->problem_mark.line + 1;
+	err->column = (int)parser->problem_mark.column + 1;
+	if (parser->context)
+		snprintf(err->msg, sizeof(err->msg),
+		    "syntax error: %s (%s)", problem, parser->context);
+	else
+		snprintf(err->msg, sizeof(err->msg), "syntax error: %s",
+		    problem);
+	return -1;
+}
+
+static int
+config_fail(struct config_parser *p, const yaml_node_t *node,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (node != NULL) {
+		p->err->line = (int)node->start_mark.line + 1;
+		p->err->column = (int)node->start_mark.column + 1;
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "path: expected what, not <what the node is>". */
+static int
+config_expected(struct config_parser *p, const yaml_node_t *node,
+    const char *path, const char *what)
+{
+	char	found[64];
+
+	if (node->type == YAML_MAPPING_NODE)
+		snprintf(found, sizeof(found), "a mapping");
+	else if (node->type == YAML_SEQUENCE_NODE)
+		snprintf(found, sizeof(found), "a sequence");
+	else if (config_is_null(node))
+		snprintf(found, sizeof(found), "an empty value");
+	else
+		config_quote(found, sizeof(found),
+		    (const char *)node->data.scalar.value,
+		    node->data.scalar.length);
+	return config_fail(p, node, "%s: expected %s, not %s", path, what,
+	    found);
+}
+
+/* s as "text" for a message: at most 40 bytes, unprintables as '?'. */
+static void
+config_quote(char *out, size_t size, const char *s, size_t len)
+{
+	char	t[48];
+	size_t	i, n;
+
+	n = len > 40 ? 40 : len;
+	for (i = 0; i < n; i++)
+		t[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	t[n] = '\0';
+	snprintf(out, size, "\"%s%s\"", t, len > n ? "..." : "");
+}
+
+/* path.name into out (CONFIG_PATH_MAX); a long path is cut, it only labels. */
+static void
+config_join(char *out, const char *path, const char *name)
+{
+	int	n;
+
+	if (path[0] != '\0')
+		n = snprintf(out, CONFIG_PATH_MAX, "%s.%s", path, name);
+	else
+		n = snprintf(out, CONFIG_PATH_MAX, "%s", name);
+	if (n < 0)
+		out[0] = '\0';
+}
+
+/* An empty plain scalar, or ~ or null: YAML's null. */
+static int
+config_is_null(const yaml_node_t *n)
+{
+	const char	*s;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = (const char *)n->data.scalar.value;
+	return n->data.scalar.length == 0 || strcmp(s, "~") == 0 ||
+	    strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+	    strcmp(s, "NULL") == 0;
+}
+
+/*
+ * Reads mapping node against keys into base. vals (CONFIG_MAX_KEYS long,
+ * or NULL) gets the value node of each key present, by table index.
+ */
+static int
+config_map(struct config_parser *p, yaml_node_t *node, const char *path,
+    const struct config_key *keys, void *base, yaml_node_t **vals)
+{
+	yaml_node_t		*seen[CONFIG_MAX_KEYS] = { NULL };
+	yaml_node_t		*local[CONFIG_MAX_KEYS];
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v;
+	char			 kpath[CONFIG_PATH_MAX];
+	int			 i;
+
+	if (vals == NULL)
+		vals = local;
+	memset(vals, 0, CONFIG_MAX_KEYS * sizeof(*vals));
+	if (node->type != YAML_MAPPING_NODE)
+		return config_expected(p, node, path[0] ? path : "top level",
+		    "a mapping");
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(p->doc, pair->key);
+		v = yaml_document_get_node(p->doc, pair->value);
+		if ((i = config_key_find(p, k, path, keys)) == -1)
+			return -1;
+		config_join(kpath, path, keys[i].name);
+		if (seen[i] != NULL)
+			return config_fail(p, k,
+			    "%s: duplicate key (first at line %d)", kpath,
+			    (int)seen[i]->start_mark.line + 1);
+		seen[i] = k;
+		vals[i] = v;
+		if (config_value(p, v, kpath, &keys[i], base) == -1)
+			return -1;
+	}
+	return config_required(p, node, path, keys, vals);
+}
+
+/* The index of key node k in keys, or -1 with the error set. */
+static int
+config_key_find(struct config_parser *p, const yaml_node_t *k,
+    const char *path, const struct config_key *keys)
+{
+	char	 name[64], kpath[CONFIG_PATH_MAX], list[160];
+	size_t	 len, off = 0;
+	int	 i;
+
+	if (k->type != YAML_SCALAR_NODE)
+		return config_fail(p, k, "%s: a key must be a string",
+		    path[0] ? path : "top level");
+	len = k->data.scalar.length;
+	for (i = 0; i < CONFIG_MAX_KEYS && keys[i].name != NULL; i++)
+		if (strlen(keys[i].name) == len &&
+		    memcmp(keys[i].name, k->data.scalar.value, len) == 0)
+			return i;
+	list[0] = '\0';
+	for (i = 0; keys[i].name != NULL && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off,
+		    "%s%s", i ? ", " : "", keys[i].name);
+	config_quote(name, sizeof(name), (const char *)k->data.scalar.value,
+	    len);
+	/* Drop the quotes: the path reads "udp.bacth". */
+	name[strlen(name) - 1] = '\0';
+	config_join(kpath, path, name + 1);
+	return config_fail(p, k, "%s: unknown key (expected %s)", kpath,
+	    list);
+}
+
+static int
+config_required(struct config_parser *p, const yaml_node_t *node,
+    const char *path, const struct config_key *keys, yaml_node_t **vals)
+{
+	int	i;
+
+	for (i = 0; keys[i].name != NULL; i++)
+		if ((keys[i].flags & CONFIG_REQUIRED) && vals[i] == NULL)
+			return config_fail(p, node, "%s: missing key \"%s\"",
+			    path, keys[i].name);
+	return 0;
+}
+
+static int
+config_value(struct config_parser *p, yaml_node_t *v, const char *path,
+    const struct config_key *key, void *base)
+{
+	switch (key->type) {
+	case CONFIG_T_MAP:
+		if (config_is_null(v))
+			return 0;
+		return config_map(p, v, path, key->keys, base, NULL);
+	case CONFIG_T_CUSTOM:
+		if (config_is_null(v))
+			return 0;
+		return key->parse(p, v, path, base);
+	case CONFIG_T_STRING:
+		return config_string(p, v, path, key, base);
+	case CONFIG_T_ENUM:
+		return config_enum(p, v, path, key, base);
+	default:
+		return config_numeric(p, v, path, key, base);
+	}
+}
+
+static int
+config_numeric(struct config_parser *p, const yaml_node_t *v,
+    const char *path, const struct config_key *key, void *base)
+{
+	char		 what[96], val[32], lo[32], hi[32];
+	char		*dst = (char *)base + key->off;
+	uint64_t	 n;
+
+	config_what(key, what, sizeof(what));
+	if (v->type != YAML_SCALAR_NODE || config_is_null(v) ||
+	    config_number((const char *)v->data.scalar.value,
+	    v->data.scalar.length, config_suffixes(key->type), &n) == -1)
+		return config_expected(p, v, path, what);
+	if (n < key->min || n > key->max) {
+		config_format(key->type, n, val, sizeof(val));
+		config_format(key->type, key->min, lo, sizeof(lo));
+		config_format(key->type, key->max, hi, sizeof(hi));
+		return config_fail(p, v, "%s: %s is out of range %s..%s",
+		    path, val, lo, hi);
+	}
+	if (key->type == CONFIG_T_UINT)
+		*(unsigned *)(void *)dst = (unsigned)n;
+	else if (key->type == CONFIG_T_DURATION)
+		*(double *)(void *)dst = (double)n;
+	else
+		*(size_t *)(void *)dst = (size_t)n;
+	return 0;
+}
+
+static int
+config_string(struct config_parser *p, const yaml_node_t *v,
+    const char *path, const struct config_key *key, void *base)
+{
+	char	**dst = (char **)(void *)((char *)base + key->off);
+	char	 *s;
+
+	if ((key->flags & CONFIG_NONE) && config_is_null(v)) {
+		free(*dst);
+		*dst = NULL;
+		return 0;
+	}
+	if (v->type != YAML_SCALAR_NODE || config_is_null(v))
+		return config_expected(p, v, path, "a string");
+	if (v->data.scalar.length == 0)
+		return config_fail(p, v, "%s: must not be empty", path);
+	if (memchr(v->data.scalar.value, '\0', v->data.scalar.length))
+		return config_fail(p, v, "%s: contains a NUL byte", path);
+	if ((s = strdup((const char *)v->data.scalar.value)) == NULL)
+		return config_fail(p, v, "%s: out of memory", path);
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* Stores an int; unsigned fields may be written through it (C11 6.5p7). */
+static int
+config_enum(struct config_parser *p, const yaml_node_t *v, const char *path,
+    const struct config_key *key, void *base)
+{
+	int				*dst = (int *)(void *)((char *)base +
+					    key->off);
+	const struct config_name	*n;
+	char				 what[96];
+
+	if (v->type == YAML_SCALAR_NODE)
+		for (n = key->names; n->name != NULL; n++)
+			if (strlen(n->name) == v->data.scalar.length &&
+			    memcmp(n->name, v->data.scalar.value,
+			    v->data.scalar.length) == 0) {
+				*dst = n->value;
+				return 0;
+			}
+	config_what(key, what, sizeof(what));
+	return config_expected(p, v, path, what);
+}
+
+static const struct config_suffix *
+config_suffixes(enum config_type type)
+{
+	if (type == CONFIG_T_SIZE)
+		return config_size_suffixes;
+	if (type == CONFIG_T_DURATION)
+		return config_duration_suffixes;
+	return config_no_suffixes;
+}
+
+/* Decimal digits and at most one suffix letter; -1 on overflow. */
+static int
+config_number(const char *s, size_t len, const struct config_suffix *sfx,
+    uint64_t *out)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0 || len - i > 1)
+		return -1;
+	if (i < len) {
+		for (; sfx->c != 0 && sfx->c != s[i]; sfx++)
+			;
+		if (sfx->c == 0)
+			return -1;
+		if (v > UINT64_MAX / sfx->mult)
+			return -1;
+		v *= sfx->mult;
+	}
+	*out = v;
+	return 0;
+}
+
+/* v as the config would write it: the largest suffix that divides it. */
+static void
+config_format(enum config_type type, uint64_t v,
+    char *out, size_t size)
+{
+	const struct config_suffix	*sfx = config_suffixes(type);
+
+	for (; sfx->c != 0; sfx++)
+		if (v != 0 && v % sfx->mult == 0)
+			break;
+	if (sfx->c == 0 && type == CONFIG_T_DURATION)
+		sfx = &config_duration_suffixes[3];
+	if (sfx->c != 0)
+		snprintf(out, size, "%llu%c",
+		    (unsigned long long)(v / sfx->mult), sfx->c);
+	else
+		snprintf(out, size, "%llu", (unsigned long long)v);
+}
+
+/* What a value of key's type looks like, for messages. */
+static void
+config_what(const struct config_key *key, char *out, size_t size)
+{
+	const struct config_name	*n;
+	size_t				 off;
+
+	switch (key->type) {
+	case CONFIG_T_SIZE:
+		snprintf(out, size, "a size (bytes, or a number with k, M "
+		    "or G)");
+		break;
+	case CONFIG_T_DURATION:
+		snprintf(out, size, "a duration (seconds, or a number with "
+		    "s, m, h or d)");
+		break;
+	case CONFIG_T_ENUM:
+		off = (size_t)snprintf(out, size, "one of");
+		for (n = key->names; n->name != NULL && off < size; n++)
+			off += (size_t)snprintf(out + off, size - off, "%s %s",
+			    n == key->names ? "" : ",", n->name);
+		break;
+	default:
+		snprintf(out, size, "a number");
+		break;
+	}
+}
+
+static size_t
+config_nitems(const yaml_node_t *seq)
+{
+	return (size_t)(seq->data.sequence.items.top -
+	    seq->data.sequence.items.start);
+}
+
+static yaml_node_t *
+config_item(struct config_parser *p, const yaml_node_t *seq, size_t i)
+{
+	return yaml_document_get_node(p->doc,
+	    seq->data.sequence.items.start[i]);
+}
+
+/*
+ * listen: a list of listeners; it replaces the default ones.
+ */
+static int
+config_listen_parse(struct config_parser *p, yaml_node_t *node,
+    const char *path, void *base)
+{
+	struct config		*cfg = base;
+	struct config_listener	*ls;
+	char			 ipath[CONFIG_PATH_MAX];
+	size_t			 i, n;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_expected(p, node, path, "a sequence");
+	if ((n = config_nitems(node)) == 0)
+		return config_fail(p, node, "%s: at least one listener is "
+		    "needed", path);
+	if ((ls = calloc(n, sizeof(*ls))) == NULL)
+		return config_fail(p, node, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (config_listen_item(p, config_item(p, node, i), ipath,
+		    &ls[i]) == -1 ||
+		    config_listen_dup(p, config_item(p, node, i), ipath, ls,
+		    i) == -1) {
+			config_listeners_free(ls, n);
+			return -1;
+		}
+	}
+	config_listeners_free(cfg->listeners, cfg->nlisteners);
+	cfg->listeners = ls;
+	cfg->nlisteners = n;
+	return 0;
+}
+
+static int
+config_listen_item(struct config_parser *p, yaml_node_t *node,
+    const char *path, struct config_listener *l)
+{
+	struct config_listen_item	 it = { 0, NULL, 2055 };
+	yaml_node_t			*vals[CONFIG_MAX_KEYS];
+	unsigned char			 a[sizeof(struct in6_addr)];
+	char				 apath[CONFIG_PATH_MAX];
+	int				 r = -1;
+
+	l->line = (int)node->start_mark.line + 1;
+	l->column = (int)node->start_mark.column + 1;
+	if (config_map(p, node, path, config_listen_keys, &it, vals) == -1)
+		goto fail;
+	if (it.address != NULL && strcmp(it.address, "*") != 0 &&
+	    inet_pton(AF_INET, it.address, a) != 1 &&
+	    inet_pton(AF_INET6, it.address, a) != 1) {
+		config_join(apath, path, "address");
+		config_expected(p, vals[LISTEN_ADDRESS], apath,
+		    "a numeric IPv4 or IPv6 address or \"*\"");
+		goto fail;
+	}
+	l->proto = it.proto == CONFIG_IPFIX_TCP ? CONFIG_IPFIX_TCP :
+	    CONFIG_IPFIX_UDP;
+	l->address = it.address ? it.address : strdup("*");
+	it.address = NULL;
+	if (asprintf(&l->port, "%u", it.port) == -1)
+		l->port = NULL;
+	if (l->address == NULL || l->port == NULL) {
+		config_fail(p, node, "%s: out of memory", path);
+		goto fail;
+	}
+	r = 0;
+ fail:
+	free(it.address);
+	return r;
+}
+
+/* Two listeners for the same protocol, address and port are an error. */
+static int
+config_listen_dup(struct config_parser *p, const yaml_node_t *node,
+    const char *path, const struct config_listener *ls, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (ls[i].proto == ls[n].proto &&
+		    strcmp(ls[i].address, ls[n].address) == 0 &&
+		    strcmp(ls[i].port, ls[n].port) == 0)
+			return config_fail(p, node,
+			    "%s: the same listener as at line %d", path,
+			    ls[i].line);
+	return 0;
+}
+
+static void
+config_listen_dump(const void *base, int indent, struct buf *b)
+{
+	const struct config	*cfg = base;
+	size_t			 i;
+
+	if (cfg->nlisteners == 0) {
+		buf_puts(b, " []\n");
+		return;
+	}
+	buf_putc(b, '\n');
+	for (i = 0; i < cfg->nlisteners; i++) {
+		buf_printf(b, "%*s  - proto: %s\n", indent, "",
+		    config_protos[cfg->listeners[i].proto ==
+		    CONFIG_IPFIX_TCP].name);
+		buf_printf(b, "%*s    address: ", indent, "");
+		buf_json_string(b, cfg->listeners[i].address,
+		    strlen(cfg->listeners[i].address));
+		buf_printf(b, "\n%*s    port: %s\n", indent, "",
+		    cfg->listeners[i].port);
+	}
+}
+
+/*
+ * allow: a list of prefixes. Leaving it out allows every exporter; an
+ * empty list would allow none, which is never what is meant.
+ */
+static int
+config_allow_parse(struct config_parser *p, yaml_node_t *node,
+    const char *path, void *base)
+{
+	struct config	*cfg = base;
+	struct cidr_set	*set;
+	yaml_node_t	*v;
+	char		 ipath[CONFIG_PATH_MAX];
+	size_t		 i, n;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_expected(p, node, path, "a sequence");
+	if ((n = config_nitems(node)) == 0)
+		return config_fail(p, node, "%s: empty list (leave the key "
+		    "out to allow every exporter)", path);
+	if ((set = cidr_set_new()) == NULL)
+		return config_fail(p, node, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		v = config_item(p, node, i);
+		if (v->type == YAML_SCALAR_NODE && cidr_set_add(set,
+		    (const char *)v->data.scalar.value,
+		    v->data.scalar.length) == 0)
+			continue;
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		cidr_set_free(set);
+		return config_expected(p, v, ipath,
+		    "an IPv4 or IPv6 address or prefix");
+	}
+	cidr_set_free(cfg->allow);
+	cfg->allow = set;
+	return 0;
+}
+
+static void
+config_allow_dump(const void *base, int indent, struct buf *b)
+{
+	const struct config	*cfg = base;
+	char			 text[CIDR_TEXT_MAX];
+	size_t			 i;
+
+	if (cfg->allow == NULL) {
+		buf_puts(b, " ~\n");
+		return;
+	}
+	buf_putc(b, '\n');
+	for (i = 0; i < cidr_set_count(cfg->allow); i++)
+		if (cidr_set_prefix(cfg->allow, i, text, sizeof(text)) == 0)
+			buf_printf(b, "%*s  - \"%s\"\n", indent, "", text);
+}
+
+/*
+ * fields: dictionary overrides, checked here as far as they can be without
+ * a dictionary; config_apply_fields() does the rest.
+ */
+static int
+config_fields_parse(struct config_parser *p, yaml_node_t *node,
+    const char *path, void *base)
+{
+	struct config		*cfg = base;
+	struct config_field_map	*fm;
+	char			 ipath[CONFIG_PATH_MAX];
+	size_t			 i, n;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return config_expected(p, node, path, "a sequence");
+	n = config_nitems(node);
+	if ((fm = calloc(n ? n : 1, sizeof(*fm))) == NULL)
+		return config_fail(p, node, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (config_field_item(p, config_item(p, node, i), ipath,
+		    &fm[i]) == -1) {
+			config_fields_free(fm, n);
+			return -1;
+		}
+	}
+	config_fields_free(cfg->fields, cfg->nfields);
+	cfg->fields = fm;
+	cfg->nfields = n;
+	return 0;
+}
+
+static int
+config_field_item(struct config_parser *p, yaml_node_t *node,
+    const char *path, struct config_field_map *fm)
+{
+	struct config_field_item	 it = { NULL, NULL, NULL };
+	yaml_node_t			*vals[CONFIG_MAX_KEYS];
+	int				 r = -1;
+
+	fm->line = (int)node->start_mark.line + 1;
+	fm->column = (int)node->start_mark.column + 1;
+	if (config_map(p, node, path, config_field_keys, &it, vals) == 0 &&
+	    config_field_check(p, path, vals, &it, fm) == 0)
+		r = 0;
+	free(it.element);
+	free(it.name);
+	free(it.type);
+	return r;
+}
+
+static int
+config_field_check(struct config_parser *p, const char *path,
+    yaml_node_t **vals, const struct config_field_item *it,
+    struct config_field_map *fm)
+{
+	char	kpath[CONFIG_PATH_MAX], what[160];
+	size_t	off;
+	int	t;
+
+	config_join(kpath, path, "element");
+	if (config_element(it->element, &fm->pen, &fm->id) == -1)
+		return config_expected(p, vals[FIELD_ITEM_ELEMENT], kpath,
+		    "an element id (enterprise.id or id, id 1..32767)");
+	config_join(kpath, path, "name");
+	if (config_field_name(it->name) == -1)
+		return config_expected(p, vals[FIELD_ITEM_NAME], kpath,
+		    "a field name (letters, digits and _, at most 63)");
+	config_join(kpath, path, "type");
+	if ((t = field_type_parse(it->type)) == -1) {
+		off = (size_t)snprintf(what, sizeof(what), "one of");
+		for (t = 0; t <= FIELD_HEX_LIST && off < sizeof(what); t++)
+			off += (size_t)snprintf(what + off, sizeof(what) - off,
+			    "%s %s", t ? "," : "", field_type_name(t));
+		return config_expected(p, vals[FIELD_ITEM_TYPE], kpath, what);
+	}
+	fm->type = (enum field_type)t;
+	if ((fm->name = strdup(it->name)) == NULL)
+		return config_fail(p, vals[FIELD_ITEM_NAME], "%s: out of "
+		    "memory", kpath);
+	return 0;
+}
+
+/* "pen.id" or "id" (IANA); id 1..32767, the enterprise bit is not part. */
+static int
+config_element(const char *s, uint32_t *pen, uint16_t *id)
+{
+	const char	*dot;
+	uint64_t	 p = 0, i;
+
+	if ((dot = strchr(s, '.')) != NULL &&
+	    (config_number(s, (size_t)(dot - s), config_no_suffixes, &p) ==
+	    -1 || p > UINT32_MAX))
+		return -1;
+	s = dot ? dot + 1 : s;
+	if (config_number(s, strlen(s), config_no_suffixes, &i) == -1 ||
+	    i < 1 || i > 32767)
+		return -1;
+	*pen = (uint32_t)p;
+	*id = (uint16_t)i;
+	return 0;
+}
+
+/* A name a rule can use: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes. */
+static int
+config_field_name(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (i > 0 && s[i] >= '0' && s[i] <= '9')))
+			return -1;
+	return i > 0 && i < CONFIG_NAME_MAX ? 0 : -1;
+}
+
+static void
+config_fields_dump(const void *base, int indent, struct buf *b)
+{
+	const struct config	*cfg = base;
+	const struct config_field_map	*fm;
+	size_t			 i;
+
+	if (cfg->nfields == 0) {
+		buf_puts(b, " []\n");
+		return;
+	}
+	buf_putc(b, '\n');
+	for (i = 0; i < cfg->nfields; i++) {
+		fm = &cfg->fields[i];
+		if (fm->pen != 0)
+			buf_printf(b, "%*s  - element: \"%u.%u\"\n", indent,
+			    "", fm->pen, fm->id);
+		else
+			buf_printf(b, "%*s  - element: \"%u\"\n", indent, "",
+			    fm->id);
+		buf_printf(b, "%*s    name: ", indent, "");
+		buf_json_string(b, fm->name, strlen(fm->name));
+		buf_printf(b, "\n%*s    type: %s\n", indent, "",
+		    field_type_name(fm->type));
+	}
+}
+
+int
+config_apply_fields(const struct config *cfg, struct field_dict *dict,
+    struct config_error *err)
+{
+	const struct config_field_map	*fm;
+	struct field_error		 ferr;
+	size_t				 i;
+
+	for (i = 0; i < cfg->nfields; i++) {
+		fm = &cfg->fields[i];
+		memset(&ferr, 0, sizeof(ferr));
+		if (field_dict_map(dict, fm->pen, fm->id, fm->name, fm->type,
+		    &ferr) != -1)
+			continue;
+		memset(err, 0, sizeof(*err));
+		snprintf(err->file, sizeof(err->file), "%s",
+		    cfg->path ? cfg->path : "");
+		err->line = fm->line;
+		err->column = fm->column;
+		snprintf(err->msg, sizeof(err->msg), "fields[%zu]: %s", i,
+		    ferr.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_dump(const struct config *cfg, struct buf *b)
+{
+	config_dump_map(cfg, config_sections, 0, b);
+}
+
+static void
+config_dump_map(const void *base, const struct config_key *keys,
+    int indent, struct buf *b)
+{
+	for (; keys->name != NULL; keys++) {
+		buf_printf(b, "%*s%s:", indent, "", keys->name);
+		config_dump_value(base, keys, indent, b);
+	}
+}
+
+static void
+config_dump_value(const void *base, const struct config_key *key,
+    int indent, struct buf *b)
+{
+	const char			*src = (const char *)base + key->off;
+	const char			*s;
+	const struct config_name	*n;
+	char				 num[32];
+	uint64_t			 v;
+
+	switch (key->type) {
+	case CONFIG_T_MAP:
+		buf_putc(b, '\n');
+		config_dump_map(base, key->keys, indent + 2, b);
+		return;
+	case CONFIG_T_CUSTOM:
+		key->dump(base, indent, b);
+		return;
+	case CONFIG_T_STRING:
+		if ((s = *(char *const *)(const void *)src) == NULL) {
+			buf_puts(b, " ~\n");
+			return;
+		}
+		buf_putc(b, ' ');
+		buf_json_string(b, s, strlen(s));
+		buf_putc(b, '\n');
+		return;
+	case CONFIG_T_ENUM:
+		for (n = key->names; n->name != NULL; n++)
+			if (n->value == *(const int *)(const void *)src)
+				break;
+		buf_printf(b, " %s\n", n->name ? n->name : "~");
+		return;
+	case CONFIG_T_UINT:
+		v = *(const unsigned *)(const void *)src;
+		break;
+	case CONFIG_T_DURATION:
+		v = (uint64_t)*(const double *)(const void *)src;
+		break;
+	default:
+		v = *(const size_t *)(const void *)src;
+		break;
+	}
+	config_format(key->type, v, num, sizeof(num));
+	buf_printf(b, " %s\n", num);
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	config_listeners_free(cfg->listeners, cfg->nlisteners);
+	cidr_set_free(cfg->allow);
+	config_fields_free(cfg->fields, cfg->nfields);
+	free(cfg->records_file);
+	free(cfg);
+}
+
+static void
+config_listeners_free(struct config_listener *ls, size_t n)
+{
+	size_t	i;
+
+	if (ls == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(ls[i].address);
+		free(ls[i].port);
+	}
+	free(ls);
+}
+
+static void
+config_fields_free(struct config_field_map *fm, size_t n)
+{
+	size_t	i;
+
+	if (fm == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(fm[i].name);
+	free(fm);
+}

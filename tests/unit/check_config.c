@@ -1,0 +1,499 @@
+/*
+ * check_config.c - the YAML config: golden dumps, defaults, every error
+ * with its exact place and message, field overrides.
+ *
+ * Golden files are tests/data/config/<name>.dump. To regenerate them after
+ * an intended change, run with NVMWATCH_GOLDEN_UPDATE=1 and review the diff.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "buf.h"
+#include "cidr.h"
+#include "config.h"
+#include "field.h"
+#include "record.h"
+#include "testutil.h"
+
+/* The shipped example, conf/nvmwatch.yaml, from the test data directory. */
+#define SHIPPED_CONF	NVMWATCH_TEST_DATA "/../../conf/nvmwatch.yaml"
+
+static void	golden(const struct config *, const char *);
+static char	*dump(const struct config *);
+static void	round_trip(const struct config *);
+static struct config *load_data(const char *);
+static struct config *load_text(const char *, struct config_error *);
+
+static char *
+dump(const struct config *cfg)
+{
+	struct buf	b = { 0 };
+
+	config_dump(cfg, &b);
+	ck_assert_int_eq(b.failed, 0);
+	return b.data;
+}
+
+/* The dump of cfg equals tests/data/config/<name>.dump. */
+static void
+golden(const struct config *cfg, const char *name)
+{
+	char	 path[1024];
+	char	*got, *want;
+	size_t	 len;
+	FILE	*f;
+
+	got = dump(cfg);
+	snprintf(path, sizeof(path), "config/%s.dump", name);
+	if (getenv("NVMWATCH_GOLDEN_UPDATE") != NULL) {
+		snprintf(path, sizeof(path), "%s/config/%s.dump",
+		    NVMWATCH_TEST_DATA, name);
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fputs(got, f);
+		fclose(f);
+		free(got);
+		return;
+	}
+	want = (char *)test_read_data(path, &len);
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "--- %s: got\n%s--- end\n", path, got);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+}
+
+/* A dump loads back to a config with the same dump. */
+static void
+round_trip(const struct config *cfg)
+{
+	struct config_error	 err;
+	struct config		*again;
+	char			*first, *second;
+
+	first = dump(cfg);
+	again = config_load_string(first, strlen(first), "dump", &err);
+	ck_assert_msg(again != NULL, "dump:%d:%d: %s\n%s", err.line,
+	    err.column, err.msg, first);
+	second = dump(again);
+	ck_assert_str_eq(first, second);
+	free(first);
+	free(second);
+	config_free(again);
+}
+
+static struct config *
+load_data(const char *name)
+{
+	struct config_error	 err;
+	struct config		*cfg;
+	char			 path[1024];
+
+	snprintf(path, sizeof(path), "%s/config/%s", NVMWATCH_TEST_DATA,
+	    name);
+	cfg = config_load(path, &err);
+	ck_assert_msg(cfg != NULL, "%s:%d:%d: %s", err.file, err.line,
+	    err.column, err.msg);
+	ck_assert_str_eq(cfg->path, path);
+	return cfg;
+}
+
+static struct config *
+load_text(const char *text, struct config_error *err)
+{
+	return config_load_string(text, strlen(text), "t.yaml", err);
+}
+
+START_TEST(test_defaults)
+{
+	struct config	*cfg = config_default();
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nlisteners, 2);
+	ck_assert_int_eq(cfg->listeners[0].proto, CONFIG_IPFIX_UDP);
+	ck_assert_int_eq(cfg->listeners[1].proto, CONFIG_IPFIX_TCP);
+	ck_assert_str_eq(cfg->listeners[0].address, "*");
+	ck_assert_str_eq(cfg->listeners[1].port, "2055");
+	ck_assert_ptr_null(cfg->allow);
+	ck_assert_uint_eq(cfg->udp_rcvbuf, 8u << 20);
+	ck_assert_uint_eq(cfg->udp_batch, 64);
+	ck_assert_uint_eq(cfg->tcp_max_connections, 256);
+	ck_assert(cfg->tcp_idle_timeout == 300);
+	ck_assert_uint_eq(cfg->max_sessions, 4096);
+	ck_assert(cfg->session_idle_timeout == 1800);
+	ck_assert_uint_eq(cfg->ipfix.record_bytes, 1u << 20);
+	ck_assert_uint_eq(cfg->ipfix.max_domains, 64);
+	ck_assert_uint_eq(cfg->ipfix.max_unknown_elements, 4096);
+	ck_assert_uint_eq(cfg->enrich.max_endpoints, 65536);
+	ck_assert_uint_eq(cfg->enrich.max_interfaces, 262144);
+	ck_assert_uint_eq(cfg->enrich.max_processes, 262144);
+	ck_assert(cfg->enrich.max_age == 86400);
+	ck_assert_uint_eq(cfg->nfields, 0);
+	ck_assert_ptr_null(cfg->records_file);
+	ck_assert_uint_eq(cfg->records_json, 0);
+	ck_assert_int_eq(cfg->log_level, LOG_INFO);
+	golden(cfg, "default");
+	round_trip(cfg);
+	config_free(cfg);
+	config_free(NULL);
+}
+END_TEST
+
+/* An empty file, comments only, or sections left empty: the defaults. */
+static const char *const empty_docs[] = {
+	"", "\n", "# nothing\n", "---\n", "---\n...\n", "~\n",
+};
+
+START_TEST(test_empty)
+{
+	struct config_error	 err;
+	struct config		*cfg, *def;
+	char			*a, *b;
+
+	cfg = load_text(empty_docs[_i], &err);
+	ck_assert_msg(cfg != NULL, "%d:%d: %s", err.line, err.column,
+	    err.msg);
+	ck_assert_str_eq(cfg->path, "t.yaml");
+	def = config_default();
+	a = dump(cfg);
+	b = dump(def);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	config_free(def);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_golden_empty)
+{
+	struct config	*cfg = load_data("empty.yaml");
+
+	golden(cfg, "default");
+	config_free(cfg);
+	cfg = load_data("null_sections.yaml");
+	golden(cfg, "default");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_golden_full)
+{
+	struct config	*cfg = load_data("full.yaml");
+	uint8_t		 v4[4] = { 10, 200, 0, 1 };
+
+	golden(cfg, "full");
+	round_trip(cfg);
+	ck_assert_uint_eq(cfg->nlisteners, 3);
+	ck_assert_str_eq(cfg->listeners[1].address, "*");
+	ck_assert_str_eq(cfg->listeners[1].port, "2055");
+	ck_assert_int_eq(cfg->listeners[2].line, 8);
+	ck_assert_int_eq(cfg->listeners[2].column, 5);
+	ck_assert_uint_eq(cidr_set_count(cfg->allow), 5);
+	ck_assert_int_eq(cidr_set_match(cfg->allow, v4, 4), 1);
+	ck_assert_uint_eq(cfg->udp_rcvbuf, 32u << 20);
+	ck_assert(cfg->tcp_idle_timeout == 90);
+	ck_assert(cfg->session_idle_timeout == 7200);
+	ck_assert(cfg->enrich.max_age == 7 * 86400);
+	ck_assert_uint_eq(cfg->nfields, 3);
+	ck_assert_uint_eq(cfg->fields[0].pen, 9);
+	ck_assert_uint_eq(cfg->fields[0].id, 12380);
+	ck_assert_int_eq(cfg->fields[0].type, FIELD_STRING_LIST);
+	ck_assert_int_eq(cfg->fields[0].line, 36);
+	ck_assert_uint_eq(cfg->fields[2].pen, 0);
+	ck_assert_uint_eq(cfg->fields[2].id, 150);
+	ck_assert_uint_eq(cfg->records_json,
+	    RECORD_JSON_KEYS | RECORD_JSON_WIRE);
+	ck_assert_int_eq(cfg->log_level, LOG_DEBUG);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_golden_flow)
+{
+	struct config	*cfg = load_data("flow_style.yaml");
+
+	golden(cfg, "flow_style");
+	round_trip(cfg);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_shipped)
+{
+	struct config_error	 err;
+	struct config		*cfg;
+
+	cfg = config_load(SHIPPED_CONF, &err);
+	ck_assert_msg(cfg != NULL, "%s:%d:%d: %s", err.file, err.line,
+	    err.column, err.msg);
+	golden(cfg, "nvmwatch");
+	round_trip(cfg);
+	ck_assert_uint_eq(cfg->nlisteners, 4);
+	ck_assert_str_eq(cfg->records_file, "nvmwatch-records.jsonl");
+	ck_assert_int_eq(cidr_set_match_text(cfg->allow, "127.0.0.1", 9), 1);
+	ck_assert_int_eq(cidr_set_match_text(cfg->allow, "::1", 3), 1);
+	ck_assert_int_eq(cidr_set_match_text(cfg->allow, "::ffff:127.0.0.1",
+	    16), 1);
+	ck_assert_int_eq(cidr_set_match_text(cfg->allow, "192.0.2.1", 9), 0);
+	config_free(cfg);
+}
+END_TEST
+
+struct error_case {
+	const char	*text;
+	int		 line, column;
+	const char	*msg;
+};
+
+static const struct error_case errors[] = {
+	/* Unknown keys. */
+	{ "listne:\n  - proto: udp\n", 1, 1, "listne: unknown key (expected "
+	    "listen, allow, udp, tcp, sessions, limits, enrich, fields, "
+	    "records, log)" },
+	{ "udp:\n  bacth: 5\n", 2, 3,
+	    "udp.bacth: unknown key (expected receive_buffer, batch)" },
+	{ "listen:\n  - proto: udp\n    adress: \"::\"\n", 3, 5,
+	    "listen[0].adress: unknown key (expected proto, address, port)" },
+	{ "? [a]\n: b\n", 1, 3, "top level: a key must be a string" },
+	/* Wrong types. */
+	{ "udp: 5\n", 1, 6, "udp: expected a mapping, not \"5\"" },
+	{ "udp:\n  batch: [1]\n", 2, 10,
+	    "udp.batch: expected a number, not a sequence" },
+	{ "udp:\n  batch: 1.5\n", 2, 10,
+	    "udp.batch: expected a number, not \"1.5\"" },
+	{ "udp:\n  batch: -1\n", 2, 10,
+	    "udp.batch: expected a number, not \"-1\"" },
+	{ "tcp:\n  max_connections:\n", 2, 19,
+	    "tcp.max_connections: expected a number, not an empty value" },
+	{ "listen: {proto: udp}\n", 1, 9,
+	    "listen: expected a sequence, not a mapping" },
+	{ "listen:\n  - udp\n", 2, 5,
+	    "listen[0]: expected a mapping, not \"udp\"" },
+	{ "records:\n  file: {a: b}\n", 2, 9,
+	    "records.file: expected a string, not a mapping" },
+	{ "log:\n  level: verbose\n", 2, 10, "log.level: expected one of "
+	    "debug, info, notice, warning, err, not \"verbose\"" },
+	{ "listen:\n  - proto: sctp\n", 2, 12,
+	    "listen[0].proto: expected one of udp, tcp, not \"sctp\"" },
+	/* Ranges. */
+	{ "listen:\n  - proto: udp\n    port: 70000\n", 3, 11,
+	    "listen[0].port: 70000 is out of range 1..65535" },
+	{ "listen:\n  - proto: tcp\n    port: 0\n", 3, 11,
+	    "listen[0].port: 0 is out of range 1..65535" },
+	{ "udp:\n  batch: 0\n", 2, 10, "udp.batch: 0 is out of range 1..1024" },
+	{ "udp:\n  batch: 99999999999999999999999\n", 2, 10,
+	    "udp.batch: expected a number, not \"99999999999999999999999\"" },
+	{ "udp:\n  receive_buffer: 2G\n", 2, 19,
+	    "udp.receive_buffer: 2G is out of range 4k..1G" },
+	{ "udp:\n  receive_buffer: 100\n", 2, 19,
+	    "udp.receive_buffer: 100 is out of range 4k..1G" },
+	{ "tcp:\n  idle_timeout: 8d\n", 2, 17,
+	    "tcp.idle_timeout: 8d is out of range 1s..7d" },
+	{ "enrich:\n  max_age: 0\n", 2, 12,
+	    "enrich.max_age: 0s is out of range 1s..30d" },
+	/* Durations and sizes. */
+	{ "tcp:\n  idle_timeout: 5x\n", 2, 17,
+	    "tcp.idle_timeout: expected a duration (seconds, or a number "
+	    "with s, m, h or d), not \"5x\"" },
+	{ "tcp:\n  idle_timeout: 5 m\n", 2, 17,
+	    "tcp.idle_timeout: expected a duration (seconds, or a number "
+	    "with s, m, h or d), not \"5 m\"" },
+	{ "sessions:\n  idle_timeout: m\n", 2, 17,
+	    "sessions.idle_timeout: expected a duration (seconds, or a "
+	    "number with s, m, h or d), not \"m\"" },
+	{ "udp:\n  receive_buffer: 8Q\n", 2, 19,
+	    "udp.receive_buffer: expected a size (bytes, or a number with k, "
+	    "M or G), not \"8Q\"" },
+	{ "udp:\n  receive_buffer: 8MB\n", 2, 19,
+	    "udp.receive_buffer: expected a size (bytes, or a number with k, "
+	    "M or G), not \"8MB\"" },
+	{ "limits:\n  record_bytes: 99999999999G\n", 2, 17,
+	    "limits.record_bytes: expected a size (bytes, or a number with "
+	    "k, M or G), not \"99999999999G\"" },
+	/* Addresses and prefixes. */
+	{ "allow:\n  - 127.0.0.0/8\n  - 10.0.0.0/33\n", 3, 5,
+	    "allow[1]: expected an IPv4 or IPv6 address or prefix, not "
+	    "\"10.0.0.0/33\"" },
+	{ "allow:\n  - localhost\n", 2, 5,
+	    "allow[0]: expected an IPv4 or IPv6 address or prefix, not "
+	    "\"localhost\"" },
+	{ "allow:\n  - [10.0.0.0/8]\n", 2, 5,
+	    "allow[0]: expected an IPv4 or IPv6 address or prefix, not "
+	    "a sequence" },
+	{ "allow: []\n", 1, 8, "allow: empty list (leave the key out to "
+	    "allow every exporter)" },
+	{ "listen: []\n", 1, 9, "listen: at least one listener is needed" },
+	{ "listen:\n  - proto: udp\n    address: localhost\n", 3, 14,
+	    "listen[0].address: expected a numeric IPv4 or IPv6 address or "
+	    "\"*\", not \"localhost\"" },
+	{ "listen:\n  - proto: udp\n  - proto: udp\n    address: \"*\"\n",
+	    3, 5, "listen[1]: the same listener as at line 2" },
+	{ "listen:\n  - port: 2055\n", 2, 5,
+	    "listen[0]: missing key \"proto\"" },
+	/* Field overrides. */
+	{ "fields:\n  - element: 9.x\n    name: a\n    type: string\n", 2, 14,
+	    "fields[0].element: expected an element id (enterprise.id or id, "
+	    "id 1..32767), not \"9.x\"" },
+	{ "fields:\n  - element: 9.0\n    name: a\n    type: string\n", 2, 14,
+	    "fields[0].element: expected an element id (enterprise.id or id, "
+	    "id 1..32767), not \"9.0\"" },
+	{ "fields:\n  - element: 9.32768\n    name: a\n    type: string\n", 2,
+	    14, "fields[0].element: expected an element id (enterprise.id or "
+	    "id, id 1..32767), not \"9.32768\"" },
+	{ "fields:\n  - element: 4294967296.1\n    name: a\n    type: uint\n",
+	    2, 14, "fields[0].element: expected an element id (enterprise.id "
+	    "or id, id 1..32767), not \"4294967296.1\"" },
+	{ "fields:\n  - element: .1\n    name: a\n    type: uint\n", 2, 14,
+	    "fields[0].element: expected an element id (enterprise.id or id, "
+	    "id 1..32767), not \".1\"" },
+	{ "fields:\n  - element: 9.1\n    name: a b\n    type: uint\n", 3, 11,
+	    "fields[0].name: expected a field name (letters, digits and _, at "
+	    "most 63), not \"a b\"" },
+	{ "fields:\n  - element: 9.1\n    name: x\n    type: strng\n", 4, 11,
+	    "fields[0].type: expected one of uint, string, addr, hex, "
+	    "time_sec, time_ms, string_list, hex_list, not \"strng\"" },
+	{ "fields:\n  - element: 9.1\n", 2, 5,
+	    "fields[0]: missing key \"name\"" },
+	/* Duplicates. */
+	{ "udp:\n  batch: 1\n  batch: 2\n", 3, 3,
+	    "udp.batch: duplicate key (first at line 2)" },
+	{ "log:\n  level: info\nudp: {}\nlog: {}\n", 4, 1,
+	    "log: duplicate key (first at line 1)" },
+	/* Strings. */
+	{ "records:\n  file: \"\"\n", 2, 9, "records.file: must not be empty" },
+	{ "records:\n  file: \"a\\0b\"\n", 2, 9,
+	    "records.file: contains a NUL byte" },
+	/* The document. */
+	{ "- a\n- b\n", 1, 1, "top level: expected a mapping, not a sequence" },
+	{ "hello\n", 1, 1, "top level: expected a mapping, not \"hello\"" },
+	{ "log: {level: info}\n---\nlog: {}\n", 3, 1,
+	    "only one YAML document is allowed" },
+	{ "udp:\n  batch: 1\n bad: 2\n", 3, 2, "syntax error: did not find "
+	    "expected key (while parsing a block mapping)" },
+	{ "udp: batch: 1\n", 1, 11,
+	    "syntax error: mapping values are not allowed in this context" },
+	{ "udp: [1, 2\n", 2, 1, "syntax error: did not find expected ',' or "
+	    "']' (while parsing a flow sequence)" },
+	{ "udp: *nowhere\n", 1, 6, "syntax error: found undefined alias" },
+	{ "log:\n  level: \"\xff\"\n", 2, 11,
+	    "invalid input: invalid leading UTF-8 octet" },
+	{ "log:\n\tlevel: info\n", 2, 1, "syntax error: found character that "
+	    "cannot start any token (while scanning for the next token)" },
+};
+
+START_TEST(test_errors)
+{
+	const struct error_case	*c = &errors[_i];
+	struct config_error	 err;
+	struct config		*cfg;
+
+	cfg = load_text(c->text, &err);
+	ck_assert_msg(cfg == NULL, "loaded: %s", c->text);
+	ck_assert_str_eq(err.file, "t.yaml");
+	ck_assert_str_eq(err.msg, c->msg);
+	ck_assert_msg(err.line == c->line && err.column == c->column,
+	    "%s: at %d:%d, want %d:%d", c->msg, err.line, err.column,
+	    c->line, c->column);
+}
+END_TEST
+
+START_TEST(test_no_file)
+{
+	struct config_error	 err;
+
+	ck_assert_ptr_null(config_load("/nonexistent/nvmwatch.yaml", &err));
+	ck_assert_str_eq(err.file, "/nonexistent/nvmwatch.yaml");
+	ck_assert_int_eq(err.line, 0);
+	ck_assert_str_eq(err.msg, "cannot open: No such file or directory");
+	ck_assert_ptr_null(config_load(NVMWATCH_TEST_DATA, &err));
+	ck_assert_str_eq(err.msg, "cannot read: Is a directory");
+}
+END_TEST
+
+/* A value given twice in a file is an error; once in each, not. */
+START_TEST(test_aliases)
+{
+	static const char	 text[] = "udp: &u {batch: 7}\n"
+	    "tcp: {max_connections: 3}\n"
+	    "allow: [&a 10.0.0.0/8, *a]\n";
+	struct config_error	 err;
+	struct config		*cfg;
+
+	cfg = load_text(text, &err);
+	ck_assert_msg(cfg != NULL, "%d:%d: %s", err.line, err.column,
+	    err.msg);
+	ck_assert_uint_eq(cfg->udp_batch, 7);
+	ck_assert_uint_eq(cidr_set_count(cfg->allow), 1);
+	config_free(cfg);
+	/* A recursive alias is walked only as deep as the schema goes. */
+	cfg = load_text("udp: &u {batch: *u}\n", &err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_str_eq(err.msg,
+	    "udp.batch: expected a number, not a mapping");
+}
+END_TEST
+
+START_TEST(test_unquoted_v6)
+{
+	static const char	 text[] = "allow:\n  - ::1\n  - ::/0\n";
+	struct config_error	 err;
+	struct config		*cfg;
+
+	cfg = load_text(text, &err);
+	ck_assert_msg(cfg != NULL, "%d:%d: %s", err.line, err.column,
+	    err.msg);
+	ck_assert_uint_eq(cidr_set_count(cfg->allow), 2);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_apply_fields)
+{
+	struct config		*cfg = load_data("full.yaml");
+	struct config_error	 err;
+	struct field_dict	*dict;
+	int			 i;
+
+	ck_assert_ptr_nonnull(dict = field_dict_new());
+	ck_assert_int_eq(config_apply_fields(cfg, dict, &err), 0);
+	ck_assert_int_eq(field_dict_element(dict, 9, 12380), F_ALIUL);
+	ck_assert_int_eq(field_dict_element(dict, 0, 150), F_SRC);
+	i = field_dict_lookup(dict, "my_new_key", 10);
+	ck_assert_int_ge(i, FIELD_BUILTIN_COUNT);
+	ck_assert_int_eq(field_dict_element(dict, 12232, 99), i);
+	ck_assert_int_eq(field_dict_get(dict, i)->type, FIELD_HEX);
+	field_dict_free(dict);
+	config_free(cfg);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("core");
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_loop_test(tc, test_empty, 0, (int)(sizeof(empty_docs) /
+	    sizeof(empty_docs[0])));
+	tcase_add_test(tc, test_golden_empty);
+	tcase_add_test(tc, test_golden_full);
+	tcase_add_test(tc, test_golden_flow);
+	tcase_add_test(tc, test_shipped);
+	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(errors) /
+	    sizeof(errors[0])));
+	tcase_add_test(tc, test_no_file);
+	tcase_add_test(tc, test_aliases);
+	tcase_add_test(tc, test_unquoted_v6);
+	tcase_add_test(tc, test_apply_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(config_suite());
+}
