@@ -92,7 +92,7 @@ struct ipfix_template {
 	uint16_t		 nspecs;
 	enum tmpl_state		 state;
 	int			 options;	/* from an options template set */
-	int			 loaded;	/* libfixbuf holds exactly specs */
+	int			 loaded;	/* libfixbuf read specs */
 	int			 planned;	/* plan matches what libfixbuf holds */
 	uint32_t		 minlen;	/* shortest record */
 	struct ipfix_spec	*specs;
@@ -673,8 +673,7 @@ tmpl_define(struct ipfix_session *s, int options, uint16_t tid,
 	t->state = TMPL_LIVE;
 	if (same)
 		return 0;
-	t->loaded = 1;
-	t->planned = 0;
+	t->loaded = 0;		/* until libfixbuf reads it */
 	return 1;
 }
 
@@ -1084,7 +1083,7 @@ fb_template(fbSession_t *fbs, uint16_t tid, fbTemplate_t *ext, void *arg,
 		fbTemplateFreeUnused(in);
 		return;
 	}
-	t->planned = 1;
+	t->planned = t->loaded = 1;
 }
 
 /*
@@ -1115,7 +1114,7 @@ plan_build(struct ipfix_session *s, struct ipfix_template *t,
 
 	free(t->plan);
 	t->nplan = 0;
-	if (n != t->nspecs || (t->plan = calloc(n + 1, sizeof(*pl))) == NULL)
+	if ((t->plan = calloc(n + 1, sizeof(*pl))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		ie = fbTemplateGetIndexedIE(ext, i);

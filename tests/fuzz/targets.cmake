@@ -1,1 +1,2 @@
 # One line per fuzz target: nvmwatch_fuzz(<name>) for tests/fuzz/fuzz_<name>.c
+nvmwatch_fuzz(ipfix)
