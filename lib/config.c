@@ -134,6 +134,7 @@ static int	config_numeric(struct config_parser *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
 static int	config_string(struct config_parser *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
+static int	config_printable(const char *, size_t);
 static int	config_enum(struct config_parser *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
 static const struct config_suffix *config_suffixes(enum config_type);
@@ -726,13 +727,39 @@ config_string(struct config_parser *p, const yaml_node_t *v,
 		return config_expected(p, v, path, "a string");
 	if (v->data.scalar.length == 0)
 		return config_fail(p, v, "%s: must not be empty", path);
-	if (memchr(v->data.scalar.value, '\0', v->data.scalar.length))
-		return config_fail(p, v, "%s: contains a NUL byte", path);
+	if (!config_printable((const char *)v->data.scalar.value,
+	    v->data.scalar.length))
+		return config_fail(p, v, "%s: contains a control character",
+		    path);
 	if ((s = strdup((const char *)v->data.scalar.value)) == NULL)
 		return config_fail(p, v, "%s: out of memory", path);
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+/*
+ * 0 when s (UTF-8, as libyaml checked) holds a C0 or C1 control character,
+ * NUL or DEL, or U+FEFF, U+FFFE, U+FFFF: text that YAML could carry only
+ * escaped, and that has no business in a path or name.
+ */
+static int
+config_printable(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return 0;
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] < 0xa0)
+			return 0;
+		if (u[i] == 0xef && i + 2 < len &&
+		    ((u[i + 1] == 0xbb && u[i + 2] == 0xbf) ||
+		    (u[i + 1] == 0xbf && u[i + 2] >= 0xbe)))
+			return 0;
+	}
+	return 1;
 }
 
 /* Stores an int; unsigned fields may be written through it (C11 6.5p7). */

@@ -326,7 +326,7 @@ START_TEST(test_many)
 		snprintf(text, sizeof(text), "%s/48", a);
 		ck_assert_int_eq(cidr_set_add(set, text, strlen(text)), 0);
 	}
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 4000; i++) {
 		seed = seed * 1103515245 + 12345;
 		addr[0] = 10, addr[1] = (uint8_t)(seed >> 8);
 		addr[2] = (uint8_t)(seed >> 16), addr[3] = (uint8_t)(seed >> 24);
@@ -341,7 +341,7 @@ START_TEST(test_many)
 		ck_assert_int_eq(cidr_set_match(set, addr, 16), 0);
 	}
 	ck_assert_uint_gt(hits, 0);
-	ck_assert_uint_lt(hits, 20000);
+	ck_assert_uint_lt(hits, 4000);
 	cidr_set_free(set);
 }
 END_TEST

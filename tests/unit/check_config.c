@@ -364,7 +364,13 @@ static const struct error_case errors[] = {
 	/* Strings. */
 	{ "records:\n  file: \"\"\n", 2, 9, "records.file: must not be empty" },
 	{ "records:\n  file: \"a\\0b\"\n", 2, 9,
-	    "records.file: contains a NUL byte" },
+	    "records.file: contains a control character" },
+	{ "records:\n  file: \"a\\tb\"\n", 2, 9,
+	    "records.file: contains a control character" },
+	{ "records:\n  file: \"a\\x85\"\n", 2, 9,
+	    "records.file: contains a control character" },
+	{ "records:\n  file: \"a\\uFFFE\"\n", 2, 9,
+	    "records.file: contains a control character" },
 	/* The document. */
 	{ "- a\n- b\n", 1, 1, "top level: expected a mapping, not a sequence" },
 	{ "hello\n", 1, 1, "top level: expected a mapping, not \"hello\"" },
