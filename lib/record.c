@@ -52,6 +52,7 @@ static const char *const kind_sourcetypes[RECORD_KIND_COUNT] = {
 };
 
 static struct slot	*slot_touch(struct record *, int, enum record_origin);
+static int		 slot_fail(struct record *, int);
 static int		 slot_push(struct record *, struct slot *, const char *,
 			    uint32_t);
 static char		*hex_render(struct record *, const uint8_t *, size_t,
@@ -149,6 +150,8 @@ record_has(const struct record *r, int field)
 enum record_origin
 record_origin(const struct record *r, int field)
 {
+	if (!record_has(r, field))
+		return ORIGIN_WIRE;
 	return (enum record_origin)r->slots[field].origin;
 }
 
@@ -328,14 +331,17 @@ record_append_text(struct record *r, int field, const char *p, size_t len,
 	struct slot	*s;
 	char		*copy;
 
+	int		 fresh;
+
 	if (len > UINT32_MAX || field < 0 || field >= r->nfields)
 		return -1;
 	s = &r->slots[field];
-	if (!s->present)
+	if ((fresh = !s->present))
 		s = slot_touch(r, field, origin);
-	if ((copy = arena_strndup(r->arena, p, len)) == NULL)
-		return -1;
-	return slot_push(r, s, copy, (uint32_t)len);
+	if ((copy = arena_strndup(r->arena, p, len)) == NULL ||
+	    slot_push(r, s, copy, (uint32_t)len) == -1)
+		return fresh ? slot_fail(r, field) : -1;
+	return 0;
 }
 
 int
@@ -345,6 +351,7 @@ record_append_wire(struct record *r, int field, const uint8_t *p, size_t len)
 	struct slot		*s;
 	char			*hex;
 	size_t			 hlen;
+	int			 fresh;
 
 	if (f == NULL)
 		return -1;
@@ -352,11 +359,12 @@ record_append_wire(struct record *r, int field, const uint8_t *p, size_t len)
 		return record_append_text(r, field, (const char *)p, len,
 		    ORIGIN_WIRE);
 	s = &r->slots[field];
-	if (!s->present)
+	if ((fresh = !s->present))
 		s = slot_touch(r, field, ORIGIN_WIRE);
-	if ((hex = hex_render(r, p, len, &hlen)) == NULL)
-		return -1;
-	return slot_push(r, s, hex, (uint32_t)hlen);
+	if ((hex = hex_render(r, p, len, &hlen)) == NULL ||
+	    slot_push(r, s, hex, (uint32_t)hlen) == -1)
+		return fresh ? slot_fail(r, field) : -1;
+	return 0;
 }
 
 int

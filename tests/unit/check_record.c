@@ -218,6 +218,13 @@ START_TEST(test_arena_limit_fails_cleanly)
 		rc = record_set_text(small, F_PROCESS_ARGUMENTS + (i % 2), big,
 		    sizeof(big), ORIGIN_WIRE);
 	ck_assert_int_eq(rc, -1);
+	/* A list whose first value does not fit is absent, not empty. */
+	ck_assert_int_eq(record_append_text(small, F_ALIUL, big, sizeof(big),
+	    ORIGIN_WIRE), -1);
+	ck_assert_int_eq(record_has(small, F_ALIUL), 0);
+	ck_assert_int_eq(record_append_wire(small, F_MODULE_HASH_LIST,
+	    (const uint8_t *)big, sizeof(big)), -1);
+	ck_assert_int_eq(record_has(small, F_MODULE_HASH_LIST), 0);
 	record_clear(small);
 	ck_assert_int_eq(record_set_text(small, F_PROCESS_NAME, "a", 1,
 	    ORIGIN_WIRE), 0);
