@@ -1,0 +1,624 @@
+/*
+ * listen.c - UDP and TCP listeners for IPFIX; see listen.h.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "cidr.h"
+#include "config.h"
+#include "ipfix.h"
+#include "exporter.h"
+#include "log.h"
+#include "output.h"
+#include "listen.h"
+
+#define UDP_DATAGRAM_MAX	65535	/* bytes per receive buffer */
+#define UDP_ROUNDS		8	/* batches per read event, for fairness */
+#define UDP_CMSG_SPACE		CMSG_SPACE(sizeof(uint32_t))
+#define TCP_BACKLOG		128
+#define TCP_HEADER		16	/* RFC 7011 message header */
+#define TCP_INPUT_MAX		(2 * 65536)	/* read high-water mark */
+#define ACCEPT_PAUSE		1	/* seconds, when out of descriptors */
+#define DEFAULT_PORT		"2055"
+
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	struct listen		*l;
+	enum config_proto	 proto;
+	int			 fd;
+	struct event		*ev;
+	struct event		*ev_pause;	/* TCP: re-arms accept */
+	uint32_t		 drops;		/* last SO_RXQ_OVFL value */
+	char			 name[80];	/* "udp 127.0.0.1:2055" */
+};
+
+struct tcp_conn {
+	TAILQ_ENTRY(tcp_conn)	 entry;
+	struct listen		*l;
+	struct bufferevent	*bev;
+	struct ipfix_session	*session;
+};
+
+struct listen {
+	struct event_base		*base;
+	const struct cidr_set		*allow;		/* NULL: allow all */
+	struct ipfix_collector		*collector;
+	struct exporter_table		*exporters;
+	struct output			*output;
+	size_t				 rcvbuf;
+	unsigned			 batch;
+	unsigned			 tcp_max;
+	struct timeval			 tcp_idle;
+	TAILQ_HEAD(, listener)		 listeners;
+	TAILQ_HEAD(, tcp_conn)		 conns;
+
+	/* UDP receive buffers, shared by every UDP listener. */
+	struct mmsghdr			*msgs;
+	struct iovec			*iovs;
+	struct sockaddr_storage		*addrs;
+	uint8_t				*data;
+	uint8_t				*cmsgs;
+
+	struct listen_counters		 counters;
+	struct log_limit		 limit;
+};
+
+static int	listen_config(struct listen *, const struct config_listener *);
+static int	listen_bind(struct listen *, enum config_proto, const char *,
+		    const char *);
+static int	listen_socket(struct listen *, struct listener *,
+		    const struct addrinfo *);
+static int	listen_udp_buffers(struct listen *);
+static void	listen_rcvbuf(struct listen *, struct listener *);
+static double	listen_now(struct listen *);
+static void	listener_free(struct listener *);
+
+static void	udp_read(evutil_socket_t, short, void *);
+static void	udp_prepare(struct listen *);
+static void	udp_datagram(struct listener *, struct mmsghdr *, double);
+static void	udp_drops(struct listener *, struct mmsghdr *, int);
+
+static void	tcp_accept(evutil_socket_t, short, void *);
+static void	tcp_accept_resume(evutil_socket_t, short, void *);
+static void	tcp_conn_new(struct listener *, int, const struct sockaddr *);
+static void	tcp_conn_free(struct tcp_conn *);
+static void	tcp_read(struct bufferevent *, void *);
+static int	tcp_message(struct tcp_conn *, struct evbuffer *, double);
+static void	tcp_event(struct bufferevent *, short, void *);
+
+struct listen *
+listen_new(struct event_base *base, const struct config *conf,
+    struct ipfix_collector *collector, struct exporter_table *exporters,
+    struct output *output)
+{
+	struct listen	*l;
+	size_t		 i;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		log_warn("listen");
+		return NULL;
+	}
+	l->base = base;
+	l->allow = conf->allow;
+	l->collector = collector;
+	l->exporters = exporters;
+	l->output = output;
+	l->rcvbuf = conf->udp_rcvbuf;
+	l->batch = conf->udp_batch ? conf->udp_batch : 1;
+	l->tcp_max = conf->tcp_max_connections;
+	l->tcp_idle.tv_sec = (time_t)conf->tcp_idle_timeout;
+	l->tcp_idle.tv_usec = (suseconds_t)((conf->tcp_idle_timeout -
+	    (double)l->tcp_idle.tv_sec) * 1e6);
+	l->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(10);
+	TAILQ_INIT(&l->listeners);
+	TAILQ_INIT(&l->conns);
+	for (i = 0; i < conf->nlisteners; i++)
+		if (listen_config(l, &conf->listeners[i]) == -1)
+			goto fail;
+	return l;
+fail:
+	listen_free(l);
+	return NULL;
+}
+
+void
+listen_shutdown(struct listen *l)
+{
+	struct listener	*ls;
+	struct tcp_conn	*c;
+
+	while ((ls = TAILQ_FIRST(&l->listeners)) != NULL) {
+		TAILQ_REMOVE(&l->listeners, ls, entry);
+		listener_free(ls);
+	}
+	while ((c = TAILQ_FIRST(&l->conns)) != NULL)
+		tcp_conn_free(c);
+}
+
+void
+listen_free(struct listen *l)
+{
+	if (l == NULL)
+		return;
+	listen_shutdown(l);
+	free(l->msgs);
+	free(l->iovs);
+	free(l->addrs);
+	free(l->data);
+	free(l->cmsgs);
+	free(l);
+}
+
+const struct listen_counters *
+listen_counters(const struct listen *l)
+{
+	return &l->counters;
+}
+
+static void
+listener_free(struct listener *ls)
+{
+	if (ls->ev != NULL)
+		event_free(ls->ev);
+	if (ls->ev_pause != NULL)
+		event_free(ls->ev_pause);
+	if (ls->fd != -1)
+		close(ls->fd);
+	free(ls);
+}
+
+/* One configured listener: "*" is both 0.0.0.0 and ::. */
+static int
+listen_config(struct listen *l, const struct config_listener *cl)
+{
+	const char	*port = cl->port ? cl->port : DEFAULT_PORT;
+	const char	*addr = cl->address ? cl->address : "*";
+
+	if (cl->proto == CONFIG_IPFIX_UDP && l->msgs == NULL &&
+	    listen_udp_buffers(l) == -1)
+		return -1;
+	if (strcmp(addr, "*") == 0)
+		return listen_bind(l, cl->proto, "0.0.0.0", port) == -1 ||
+		    listen_bind(l, cl->proto, "::", port) == -1 ? -1 : 0;
+	return listen_bind(l, cl->proto, addr, port);
+}
+
+static int
+listen_bind(struct listen *l, enum config_proto proto, const char *addr,
+    const char *port)
+{
+	struct addrinfo		 hints, *res;
+	struct listener		*ls;
+	const char		*pname = proto == CONFIG_IPFIX_UDP ? "udp" : "tcp";
+	int			 error;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = proto == CONFIG_IPFIX_UDP ? SOCK_DGRAM :
+	    SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+	if ((error = getaddrinfo(addr, port, &hints, &res)) != 0) {
+		log_warnx("listen %s %s:%s: %s", pname, addr, port,
+		    gai_strerror(error));
+		return -1;
+	}
+	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
+		log_warn("listen");
+		freeaddrinfo(res);
+		return -1;
+	}
+	ls->l = l;
+	ls->proto = proto;
+	ls->fd = -1;
+	snprintf(ls->name, sizeof(ls->name), "%s %s%s%s:%s", pname,
+	    res->ai_family == AF_INET6 ? "[" : "", addr,
+	    res->ai_family == AF_INET6 ? "]" : "", port);
+	TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
+	error = listen_socket(l, ls, res);
+	freeaddrinfo(res);
+	return error;
+}
+
+/* Creates, configures and binds the socket of ls; registers its event. */
+static int
+listen_socket(struct listen *l, struct listener *ls, const struct addrinfo *ai)
+{
+	int	on = 1;
+
+	ls->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (ls->fd == -1) {
+		log_warn("socket %s", ls->name);
+		return -1;
+	}
+	if (ai->ai_family == AF_INET6 && setsockopt(ls->fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		log_warn("%s: IPV6_V6ONLY", ls->name);
+	if (ls->proto == CONFIG_IPFIX_TCP && setsockopt(ls->fd, SOL_SOCKET,
+	    SO_REUSEADDR, &on, sizeof(on)) == -1)
+		log_warn("%s: SO_REUSEADDR", ls->name);
+	if (ls->proto == CONFIG_IPFIX_UDP) {
+		listen_rcvbuf(l, ls);
+		if (setsockopt(ls->fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
+		    sizeof(on)) == -1)
+			log_warn("%s: SO_RXQ_OVFL", ls->name);
+	}
+	if (bind(ls->fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		log_warn("bind %s", ls->name);
+		return -1;
+	}
+	if (ls->proto == CONFIG_IPFIX_TCP && listen(ls->fd, TCP_BACKLOG) == -1) {
+		log_warn("listen %s", ls->name);
+		return -1;
+	}
+	ls->ev = event_new(l->base, ls->fd, EV_READ | EV_PERSIST,
+	    ls->proto == CONFIG_IPFIX_UDP ? udp_read : tcp_accept, ls);
+	if (ls->proto == CONFIG_IPFIX_TCP)
+		ls->ev_pause = evtimer_new(l->base, tcp_accept_resume, ls);
+	if (ls->ev == NULL || (ls->proto == CONFIG_IPFIX_TCP &&
+	    ls->ev_pause == NULL) || event_add(ls->ev, NULL) == -1) {
+		log_warnx("%s: cannot register the event", ls->name);
+		return -1;
+	}
+	log_info("listening on %s", ls->name);
+	return 0;
+}
+
+/* SO_RCVBUF as configured; SO_RCVBUFFORCE first, which root may use. */
+static void
+listen_rcvbuf(struct listen *l, struct listener *ls)
+{
+	int		 want, have;
+	socklen_t	 len = sizeof(have);
+
+	if (l->rcvbuf == 0)
+		return;
+	want = l->rcvbuf > INT32_MAX / 2 ? INT32_MAX / 2 : (int)l->rcvbuf;
+	if ((geteuid() != 0 || setsockopt(ls->fd, SOL_SOCKET, SO_RCVBUFFORCE,
+	    &want, sizeof(want)) == -1) && setsockopt(ls->fd, SOL_SOCKET,
+	    SO_RCVBUF, &want, sizeof(want)) == -1)
+		log_warn("%s: SO_RCVBUF %d", ls->name, want);
+	if (getsockopt(ls->fd, SOL_SOCKET, SO_RCVBUF, &have, &len) == -1) {
+		log_warn("%s: SO_RCVBUF", ls->name);
+		return;
+	}
+	/* Linux reports twice the size asked for (bookkeeping overhead). */
+	if (have < want)
+		log_info("%s: receive buffer is %d bytes, not %d "
+		    "(the kernel's limit is net.core.rmem_max)", ls->name,
+		    have / 2, want);
+	else
+		log_debug("%s: receive buffer %d bytes", ls->name, have);
+}
+
+static int
+listen_udp_buffers(struct listen *l)
+{
+	l->msgs = calloc(l->batch, sizeof(*l->msgs));
+	l->iovs = calloc(l->batch, sizeof(*l->iovs));
+	l->addrs = calloc(l->batch, sizeof(*l->addrs));
+	l->data = calloc(l->batch, UDP_DATAGRAM_MAX);
+	l->cmsgs = calloc(l->batch, UDP_CMSG_SPACE);
+	if (l->msgs == NULL || l->iovs == NULL || l->addrs == NULL ||
+	    l->data == NULL || l->cmsgs == NULL) {
+		log_warn("udp buffers for a batch of %u", l->batch);
+		return -1;
+	}
+	return 0;
+}
+
+static double
+listen_now(struct listen *l)
+{
+	struct timeval	tv;
+
+	if (event_base_gettimeofday_cached(l->base, &tv) == -1)
+		gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener	*ls = arg;
+	struct listen	*l = ls->l;
+	double		 now = listen_now(l);
+	int		 i, n, round;
+
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		udp_prepare(l);
+		n = recvmmsg(fd, l->msgs, l->batch, MSG_DONTWAIT, NULL);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				l->counters.udp_errors++;
+				if (log_limit(&l->limit, (time_t)now))
+					log_warn("recvmmsg %s", ls->name);
+			}
+			break;
+		}
+		for (i = 0; i < n; i++)
+			udp_datagram(ls, &l->msgs[i], now);
+		udp_drops(ls, l->msgs, n);
+		if ((unsigned)n < l->batch)
+			break;
+	}
+	output_flush(l->output);
+}
+
+/* Resets what recvmmsg(2) changes in each header. */
+static void
+udp_prepare(struct listen *l)
+{
+	struct msghdr	*h;
+	unsigned	 i;
+
+	for (i = 0; i < l->batch; i++) {
+		h = &l->msgs[i].msg_hdr;
+		l->iovs[i].iov_base = l->data + (size_t)i * UDP_DATAGRAM_MAX;
+		l->iovs[i].iov_len = UDP_DATAGRAM_MAX;
+		h->msg_name = &l->addrs[i];
+		h->msg_namelen = sizeof(l->addrs[i]);
+		h->msg_iov = &l->iovs[i];
+		h->msg_iovlen = 1;
+		h->msg_control = l->cmsgs + (size_t)i * UDP_CMSG_SPACE;
+		h->msg_controllen = UDP_CMSG_SPACE;
+		h->msg_flags = 0;
+		l->msgs[i].msg_len = 0;
+	}
+}
+
+static void
+udp_datagram(struct listener *ls, struct mmsghdr *m, double now)
+{
+	struct listen		*l = ls->l;
+	const struct sockaddr	*sa = m->msg_hdr.msg_name;
+	struct ipfix_session	*s;
+	char			 name[80];
+
+	l->counters.udp_datagrams++;
+	l->counters.udp_bytes += m->msg_len;
+	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
+		l->counters.udp_denied++;
+		return;
+	}
+	if (m->msg_hdr.msg_flags & MSG_TRUNC) {
+		l->counters.udp_truncated++;
+		if (log_limit(&l->limit, (time_t)now)) {
+			exporter_name(sa, name, sizeof(name));
+			log_warnx("%s: datagram from %s truncated", ls->name,
+			    name);
+		}
+		return;
+	}
+	if ((s = exporter_session(l->exporters, sa, now)) == NULL)
+		return;
+	/* A malformed message is counted by the collector. */
+	(void)ipfix_session_message(s, m->msg_hdr.msg_iov->iov_base,
+	    m->msg_len, now);
+}
+
+/*
+ * SO_RXQ_OVFL carries the socket's cumulative drop count, on datagrams
+ * queued after a drop only; the difference to the last value seen is new.
+ */
+static void
+udp_drops(struct listener *ls, struct mmsghdr *msgs, int n)
+{
+	struct cmsghdr	*cm;
+	uint32_t	 v, last = ls->drops;
+	int		 i;
+
+	for (i = 0; i < n; i++) {
+		for (cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr); cm != NULL;
+		    cm = CMSG_NXTHDR(&msgs[i].msg_hdr, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SO_RXQ_OVFL)
+				continue;
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			if (v - last < UINT32_MAX / 2)
+				last = v;
+		}
+	}
+	if (last != ls->drops) {
+		ls->l->counters.udp_kernel_drops += last - ls->drops;
+		if (log_limit(&ls->l->limit, time(NULL)))
+			log_warnx("%s: the kernel dropped %u datagrams "
+			    "(receive buffer full)", ls->name,
+			    last - ls->drops);
+		ls->drops = last;
+	}
+}
+
+static void
+tcp_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener		*ls = arg;
+	struct listen		*l = ls->l;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	struct timeval		 pause = { ACCEPT_PAUSE, 0 };
+	int			 c;
+
+	for (;;) {
+		len = sizeof(ss);
+		c = accept4(fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c != -1) {
+			tcp_conn_new(ls, c, (struct sockaddr *)&ss);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		l->counters.tcp_errors++;
+		if (log_limit(&l->limit, time(NULL)))
+			log_warn("accept %s", ls->name);
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* Out of descriptors: accept again a little later. */
+			event_del(ls->ev);
+			evtimer_add(ls->ev_pause, &pause);
+		}
+		break;
+	}
+}
+
+static void
+tcp_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener	*ls = arg;
+
+	event_add(ls->ev, NULL);
+}
+
+static void
+tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
+{
+	struct listen	*l = ls->l;
+	struct tcp_conn	*c;
+	char		 name[80];
+
+	exporter_name(sa, name, sizeof(name));
+	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
+		l->counters.tcp_denied++;
+		log_debug("%s: %s denied", ls->name, name);
+		close(fd);
+		return;
+	}
+	if (l->counters.tcp_live >= l->tcp_max) {
+		l->counters.tcp_refused++;
+		if (log_limit(&l->limit, time(NULL)))
+			log_warnx("%s: %s refused: %u connections open",
+			    ls->name, name, l->tcp_max);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->session = ipfix_session_new(l->collector, name)) == NULL ||
+	    (c->bev = bufferevent_socket_new(l->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		l->counters.tcp_errors++;
+		log_warn("%s: %s", ls->name, name);
+		if (c != NULL)
+			ipfix_session_free(c->session);
+		free(c);
+		close(fd);
+		return;
+	}
+	c->l = l;
+	TAILQ_INSERT_TAIL(&l->conns, c, entry);
+	l->counters.tcp_accepted++;
+	l->counters.tcp_live++;
+	bufferevent_setcb(c->bev, tcp_read, NULL, tcp_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, TCP_INPUT_MAX);
+	if (l->tcp_idle.tv_sec > 0 || l->tcp_idle.tv_usec > 0)
+		bufferevent_set_timeouts(c->bev, &l->tcp_idle, NULL);
+	bufferevent_enable(c->bev, EV_READ);
+	log_debug("%s: connection from %s", ls->name, name);
+}
+
+static void
+tcp_conn_free(struct tcp_conn *c)
+{
+	struct listen	*l = c->l;
+
+	TAILQ_REMOVE(&l->conns, c, entry);
+	l->counters.tcp_closed++;
+	l->counters.tcp_live--;
+	bufferevent_free(c->bev);
+	ipfix_session_free(c->session);
+	free(c);
+}
+
+static void
+tcp_read(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn	*c = arg;
+	struct listen	*l = c->l;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	double		 now = listen_now(l);
+	int		 rv;
+
+	while ((rv = tcp_message(c, in, now)) == 1)
+		;
+	if (rv == -1) {
+		l->counters.tcp_bad_framing++;
+		if (log_limit(&l->limit, (time_t)now))
+			log_warnx("tcp %s: not an IPFIX message header, "
+			    "closing", ipfix_session_name(c->session));
+		tcp_conn_free(c);
+	}
+	output_flush(l->output);
+}
+
+/*
+ * Decodes one message from in. Returns 1 when one was decoded, 0 when a
+ * whole message is not buffered yet, -1 when the header is not IPFIX.
+ */
+static int
+tcp_message(struct tcp_conn *c, struct evbuffer *in, double now)
+{
+	uint8_t		 hdr[4];
+	unsigned	 version, len;
+	uint8_t		*msg;
+
+	if (evbuffer_get_length(in) < TCP_HEADER)
+		return 0;
+	if (evbuffer_copyout(in, hdr, sizeof(hdr)) != sizeof(hdr))
+		return 0;
+	version = (unsigned)hdr[0] << 8 | hdr[1];
+	len = (unsigned)hdr[2] << 8 | hdr[3];
+	if (version != 10 || len < TCP_HEADER)
+		return -1;
+	if (evbuffer_get_length(in) < len)
+		return 0;
+	if ((msg = evbuffer_pullup(in, len)) == NULL)
+		return 0;
+	c->l->counters.tcp_messages++;
+	c->l->counters.tcp_bytes += len;
+	(void)ipfix_session_message(c->session, msg, len, now);
+	evbuffer_drain(in, len);
+	return 1;
+}
+
+static void
+tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tcp_conn	*c = arg;
+	struct listen	*l = c->l;
+
+	if (what & BEV_EVENT_TIMEOUT) {
+		l->counters.tcp_idle_closed++;
+		log_debug("tcp %s: idle, closing",
+		    ipfix_session_name(c->session));
+	} else if (what & BEV_EVENT_ERROR) {
+		l->counters.tcp_errors++;
+		log_debug("tcp %s: %s", ipfix_session_name(c->session),
+		    strerror(EVUTIL_SOCKET_ERROR()));
+	}
+	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
+		l->counters.tcp_truncated++;
+		if (log_limit(&l->limit, time(NULL)))
+			log_warnx("tcp %s: closed inside a message",
+			    ipfix_session_name(c->session));
+	}
+	tcp_conn_free(c);
+}

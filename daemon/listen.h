@@ -1,0 +1,61 @@
+/*
+ * listen.h - the IPFIX listeners: UDP sockets and TCP connections.
+ *
+ * UDP datagrams are read in batches with recvmmsg(2), checked against the
+ * allow-list and handed to the session of their exporter (exporter.h).
+ * TCP connections are framed by the IPFIX message header (RFC 7011 §10.4);
+ * each connection has its own session. After each batch the output is
+ * flushed, so every decoded record is in the records file before control
+ * returns to the event loop.
+ */
+#ifndef NVMWATCHD_LISTEN_H
+#define NVMWATCHD_LISTEN_H
+
+#include <stdint.h>
+
+struct event_base;
+struct config;
+struct ipfix_collector;
+struct exporter_table;
+struct output;
+struct listen;
+
+struct listen_counters {
+	uint64_t	udp_datagrams;
+	uint64_t	udp_bytes;
+	uint64_t	udp_denied;		/* exporter not in the allow-list */
+	uint64_t	udp_truncated;		/* datagram larger than the buffer */
+	uint64_t	udp_kernel_drops;	/* SO_RXQ_OVFL: socket buffer full */
+	uint64_t	udp_errors;		/* recvmmsg(2) failed */
+	uint64_t	tcp_accepted;
+	uint64_t	tcp_refused;		/* over tcp_max_connections */
+	uint64_t	tcp_denied;		/* exporter not in the allow-list */
+	uint64_t	tcp_closed;		/* every close, for any reason */
+	uint64_t	tcp_bad_framing;	/* bad version or length */
+	uint64_t	tcp_idle_closed;	/* idle past tcp_idle_timeout */
+	uint64_t	tcp_truncated;		/* closed inside a message */
+	uint64_t	tcp_errors;		/* accept or read errors */
+	uint64_t	tcp_messages;
+	uint64_t	tcp_bytes;
+	uint64_t	tcp_live;		/* connections open now */
+};
+
+/*
+ * Opens every listener in conf and registers it with base. conf, collector,
+ * exporters and output (which may be NULL) are borrowed and must outlive
+ * the listeners. On failure logs what failed (e.g. the bind of an address
+ * and port) and returns NULL.
+ */
+struct listen	*listen_new(struct event_base *, const struct config *conf,
+		    struct ipfix_collector *collector,
+		    struct exporter_table *exporters, struct output *output);
+/*
+ * Stops intake: closes every listener and connection (freeing their
+ * sessions). The counters stay readable.
+ */
+void		 listen_shutdown(struct listen *);
+/* Shuts down and frees. NULL: no-op. */
+void		 listen_free(struct listen *);
+const struct listen_counters *listen_counters(const struct listen *);
+
+#endif

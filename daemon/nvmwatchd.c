@@ -1,0 +1,501 @@
+/*
+ * nvmwatchd.c - the nvmwatch daemon: receives nvzFlow IPFIX, decodes and
+ * enriches it, and writes the records as JSON lines.
+ */
+#include <sys/time.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
+
+#include "buf.h"
+#include "config.h"
+#include "enrich.h"
+#include "field.h"
+#include "ipfix.h"
+#include "exporter.h"
+#include "listen.h"
+#include "log.h"
+#include "output.h"
+
+#define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
+#define TIMER_MIN		1.0	/* seconds between expiry runs */
+#define TIMER_MAX		10.0
+
+struct nvmwatchd {
+	struct config		*conf;
+	struct event_base	*base;
+	struct field_dict	*dict;
+	struct ipfix_collector	*collector;
+	struct enrich		*enrich;
+	struct exporter_table	*exporters;
+	struct output		*output;
+	struct listen		*listen;
+	struct event		*ev_signal[4];
+	struct event		*ev_timer;
+	struct log_limit	 limit;		/* decoder messages */
+	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
+};
+
+static void	usage(void) __attribute__((noreturn));
+static int	check_config(const char *, int);
+static void	config_error_print(const struct config_error *);
+static void	config_print(const struct config *);
+static int	nvmwatchd_start(struct nvmwatchd *, const char *, int);
+static int	nvmwatchd_pipeline(struct nvmwatchd *);
+static int	nvmwatchd_events(struct nvmwatchd *);
+static void	nvmwatchd_stop(struct nvmwatchd *);
+static double	nvmwatchd_now(struct nvmwatchd *);
+static void	nvmwatchd_record(struct record *, void *);
+static void	nvmwatchd_ipfix_log(int, const char *, void *);
+static void	nvmwatchd_signal(evutil_socket_t, short, void *);
+static void	nvmwatchd_timer(evutil_socket_t, short, void *);
+static void	stats_log(struct nvmwatchd *);
+static void	stats_ipfix(struct buf *, const struct ipfix_counters *);
+static void	stats_enrich(struct buf *, const struct enrich_counters *);
+static void	stats_listen(struct buf *, const struct listen_counters *);
+static int	daemonize(struct event_base *);
+
+static void
+usage(void)
+{
+	extern char	*__progname;
+
+	fprintf(stderr, "usage: %s [-dhnv] [-f file]\n", __progname);
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct nvmwatchd	 env;
+	const char		*path = NVMWATCHD_CONFIG;
+	int			 ch, foreground = 0, check = 0, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "df:hnv")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init(1, LOG_INFO + verbose);
+	if (check)
+		return check_config(path, verbose);
+
+	memset(&env, 0, sizeof(env));
+	if (nvmwatchd_start(&env, path, verbose) == -1 ||
+	    (!foreground && daemonize(env.base) == -1)) {
+		nvmwatchd_stop(&env);
+		return 1;
+	}
+	if (!foreground)
+		log_init(0, log_getlevel());
+	sd_notify(0, "READY=1");
+	log_info("started, config %s", env.conf->path);
+	if (event_base_dispatch(env.base) == -1)
+		log_warnx("the event loop failed");
+	sd_notify(0, "STOPPING=1");
+	nvmwatchd_stop(&env);
+	log_info("exiting");
+	return 0;
+}
+
+/*
+ * -n: load the configuration and its field map; report the first error.
+ * With -v, print the configuration in canonical form.
+ */
+static int
+check_config(const char *path, int verbose)
+{
+	struct config		*conf;
+	struct field_dict	*dict;
+	struct config_error	 err;
+	int			 rv = 1;
+
+	memset(&err, 0, sizeof(err));
+	if ((conf = config_load(path, &err)) == NULL) {
+		config_error_print(&err);
+		return 1;
+	}
+	if ((dict = field_dict_new()) == NULL)
+		fprintf(stderr, "%s: out of memory\n", path);
+	else if (config_apply_fields(conf, dict, &err) == -1)
+		config_error_print(&err);
+	else {
+		if (verbose)
+			config_print(conf);
+		fprintf(stderr, "%s: configuration OK\n", path);
+		rv = 0;
+	}
+	field_dict_free(dict);
+	config_free(conf);
+	return rv;
+}
+
+static void
+config_error_print(const struct config_error *err)
+{
+	if (err->line > 0)
+		fprintf(stderr, "%s:%d:%d: %s\n", err->file, err->line,
+		    err->column, err->msg);
+	else
+		fprintf(stderr, "%s: %s\n", err->file, err->msg);
+}
+
+static void
+config_print(const struct config *conf)
+{
+	struct buf	b;
+
+	memset(&b, 0, sizeof(b));
+	config_dump(conf, &b);
+	if (b.failed)
+		fprintf(stderr, "out of memory\n");
+	else
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+/* Everything up to a running loop; logs what failed. */
+static int
+nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
+{
+	struct config_error	err;
+	int			level;
+
+	memset(&err, 0, sizeof(err));
+	env->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(10);
+	if ((env->conf = config_load(path, &err)) == NULL) {
+		config_error_print(&err);
+		return -1;
+	}
+	level = env->conf->log_level + verbose;
+	log_setlevel(level > LOG_DEBUG ? LOG_DEBUG : level);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		log_warn("signal");
+		return -1;
+	}
+	if ((env->base = event_base_new()) == NULL) {
+		log_warnx("event_base_new failed");
+		return -1;
+	}
+	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
+		return -1;
+	env->listen = listen_new(env->base, env->conf, env->collector,
+	    env->exporters, env->output);
+	return env->listen == NULL ? -1 : 0;
+}
+
+/* Dictionary, decoder, enrichment and the records file. */
+static int
+nvmwatchd_pipeline(struct nvmwatchd *env)
+{
+	struct config		*conf = env->conf;
+	struct config_error	 err;
+
+	memset(&err, 0, sizeof(err));
+	if ((env->dict = field_dict_new()) == NULL) {
+		log_warn("field dictionary");
+		return -1;
+	}
+	if (config_apply_fields(conf, env->dict, &err) == -1) {
+		config_error_print(&err);
+		return -1;
+	}
+	env->collector = ipfix_collector_new(env->dict, &conf->ipfix,
+	    nvmwatchd_record, env);
+	env->enrich = enrich_new(&conf->enrich);
+	env->exporters = env->collector == NULL ? NULL :
+	    exporter_table_new(env->collector, conf->max_sessions,
+	    conf->session_idle_timeout);
+	if (env->collector == NULL || env->enrich == NULL ||
+	    env->exporters == NULL) {
+		log_warn("decoder");
+		return -1;
+	}
+	ipfix_collector_set_log(env->collector, nvmwatchd_ipfix_log, env);
+	if (conf->records_file != NULL &&
+	    (env->output = output_open(conf->records_file,
+	    conf->records_json)) == NULL) {
+		log_warn("open %s", conf->records_file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Signals and the expiry timer. */
+static int
+nvmwatchd_events(struct nvmwatchd *env)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct timeval		 tv;
+	double			 interval;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		env->ev_signal[i] = evsignal_new(env->base, sigs[i],
+		    nvmwatchd_signal, env);
+		if (env->ev_signal[i] == NULL ||
+		    evsignal_add(env->ev_signal[i], NULL) == -1) {
+			log_warnx("cannot register signal %d", sigs[i]);
+			return -1;
+		}
+	}
+	interval = env->conf->session_idle_timeout / 4;
+	if (interval < TIMER_MIN)
+		interval = TIMER_MIN;
+	if (interval > TIMER_MAX)
+		interval = TIMER_MAX;
+	tv.tv_sec = (time_t)interval;
+	tv.tv_usec = 0;
+	env->ev_timer = event_new(env->base, -1, EV_PERSIST, nvmwatchd_timer,
+	    env);
+	if (env->ev_timer == NULL || event_add(env->ev_timer, &tv) == -1) {
+		log_warnx("cannot register the timer");
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops intake, flushes, logs the counters and frees everything. */
+static void
+nvmwatchd_stop(struct nvmwatchd *env)
+{
+	size_t	i;
+
+	if (env->listen != NULL) {
+		listen_shutdown(env->listen);
+		output_flush(env->output);
+		stats_log(env);
+	}
+	listen_free(env->listen);
+	exporter_table_free(env->exporters);
+	output_close(env->output);
+	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
+	    i++)
+		if (env->ev_signal[i] != NULL)
+			event_free(env->ev_signal[i]);
+	if (env->ev_timer != NULL)
+		event_free(env->ev_timer);
+	enrich_free(env->enrich);
+	ipfix_collector_free(env->collector);
+	field_dict_free(env->dict);
+	if (env->base != NULL)
+		event_base_free(env->base);
+	config_free(env->conf);
+	libevent_global_shutdown();
+	memset(env, 0, sizeof(*env));
+}
+
+static double
+nvmwatchd_now(struct nvmwatchd *env)
+{
+	struct timeval	tv;
+
+	if (event_base_gettimeofday_cached(env->base, &tv) == -1)
+		gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* The decoder's record callback: enrich, then write. */
+static void
+nvmwatchd_record(struct record *rec, void *arg)
+{
+	struct nvmwatchd	*env = arg;
+
+	if (enrich_apply(env->enrich, rec, nvmwatchd_now(env)) == -1)
+		env->enrich_failed++;
+	if (env->output != NULL)
+		output_record(env->output, rec);
+}
+
+/* Decoder messages are about input: rate-limited. */
+static void
+nvmwatchd_ipfix_log(int prio, const char *msg, void *arg)
+{
+	struct nvmwatchd	*env = arg;
+
+	if (prio > log_getlevel())
+		return;
+	if (log_limit(&env->limit, (time_t)nvmwatchd_now(env)))
+		log_msg(prio, "%s", msg);
+}
+
+static void
+nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct nvmwatchd	*env = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: shutting down", (int)sig);
+		event_base_loopbreak(env->base);
+		break;
+	case SIGHUP:
+		log_warnx("SIGHUP: reload is not implemented yet; ignored");
+		break;
+	case SIGUSR1:
+		stats_log(env);
+		break;
+	}
+}
+
+static void
+nvmwatchd_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct nvmwatchd	*env = arg;
+	double			 now = nvmwatchd_now(env);
+
+	exporter_expire(env->exporters, now);
+	enrich_expire(env->enrich, now);
+}
+
+/* One line, "stats: key=value ...", that tests and operators parse. */
+static void
+stats_log(struct nvmwatchd *env)
+{
+	struct buf			 b;
+	const struct exporter_counters	*e;
+	const struct output_counters	*o;
+
+	memset(&b, 0, sizeof(b));
+	buf_puts(&b, "stats:");
+	if (env->listen != NULL)
+		stats_listen(&b, listen_counters(env->listen));
+	if (env->exporters != NULL) {
+		e = exporter_counters(env->exporters);
+		buf_printf(&b, " sessions_live=%llu sessions_created=%llu"
+		    " sessions_evicted=%llu sessions_expired=%llu"
+		    " sessions_failed=%llu", (unsigned long long)e->live,
+		    (unsigned long long)e->created,
+		    (unsigned long long)e->evicted,
+		    (unsigned long long)e->expired,
+		    (unsigned long long)e->failed);
+	}
+	stats_ipfix(&b, ipfix_collector_totals(env->collector));
+	stats_enrich(&b, enrich_counters(env->enrich));
+	buf_printf(&b, " enrich_failed=%llu",
+	    (unsigned long long)env->enrich_failed);
+	if (env->output != NULL) {
+		o = output_counters(env->output);
+		buf_printf(&b, " records_written=%llu bytes_written=%llu"
+		    " write_errors=%llu records_lost=%llu",
+		    (unsigned long long)o->records_written,
+		    (unsigned long long)o->bytes_written,
+		    (unsigned long long)o->write_errors,
+		    (unsigned long long)o->records_lost);
+	}
+	if (!b.failed)
+		log_info("%s", b.data);
+	buf_free(&b);
+}
+
+static void
+stats_listen(struct buf *b, const struct listen_counters *c)
+{
+	buf_printf(b, " udp_datagrams=%llu udp_bytes=%llu udp_denied=%llu"
+	    " udp_truncated=%llu udp_kernel_drops=%llu udp_errors=%llu",
+	    (unsigned long long)c->udp_datagrams,
+	    (unsigned long long)c->udp_bytes,
+	    (unsigned long long)c->udp_denied,
+	    (unsigned long long)c->udp_truncated,
+	    (unsigned long long)c->udp_kernel_drops,
+	    (unsigned long long)c->udp_errors);
+	buf_printf(b, " tcp_accepted=%llu tcp_refused=%llu tcp_denied=%llu"
+	    " tcp_closed=%llu tcp_bad_framing=%llu tcp_idle_closed=%llu"
+	    " tcp_truncated=%llu tcp_errors=%llu tcp_messages=%llu"
+	    " tcp_bytes=%llu tcp_live=%llu",
+	    (unsigned long long)c->tcp_accepted,
+	    (unsigned long long)c->tcp_refused,
+	    (unsigned long long)c->tcp_denied,
+	    (unsigned long long)c->tcp_closed,
+	    (unsigned long long)c->tcp_bad_framing,
+	    (unsigned long long)c->tcp_idle_closed,
+	    (unsigned long long)c->tcp_truncated,
+	    (unsigned long long)c->tcp_errors,
+	    (unsigned long long)c->tcp_messages,
+	    (unsigned long long)c->tcp_bytes,
+	    (unsigned long long)c->tcp_live);
+}
+
+static void
+stats_ipfix(struct buf *b, const struct ipfix_counters *c)
+{
+	int	k;
+
+	buf_printf(b, " messages=%llu malformed=%llu records=%llu",
+	    (unsigned long long)c->messages,
+	    (unsigned long long)c->malformed,
+	    (unsigned long long)c->records);
+	for (k = 0; k < RECORD_KIND_COUNT; k++)
+		buf_printf(b, " records_%s=%llu", record_kind_name(k),
+		    (unsigned long long)c->records_kind[k]);
+	buf_printf(b, " no_template=%llu bad_records=%llu seq_gaps=%llu"
+	    " templates=%llu template_withdrawals=%llu bad_templates=%llu"
+	    " unknown_elements=%llu",
+	    (unsigned long long)c->no_template,
+	    (unsigned long long)c->bad_records,
+	    (unsigned long long)c->seq_gaps,
+	    (unsigned long long)c->templates,
+	    (unsigned long long)c->template_withdrawals,
+	    (unsigned long long)c->bad_templates,
+	    (unsigned long long)c->unknown_elements);
+}
+
+static void
+stats_enrich(struct buf *b, const struct enrich_counters *c)
+{
+	buf_printf(b, " enrich_endpoints=%llu enrich_interfaces=%llu"
+	    " enrich_processes=%llu enrich_updates=%llu enrich_joins=%llu"
+	    " enrich_misses=%llu enrich_evicted_full=%llu"
+	    " enrich_evicted_age=%llu",
+	    (unsigned long long)c->endpoints,
+	    (unsigned long long)c->interfaces,
+	    (unsigned long long)c->processes,
+	    (unsigned long long)c->updates,
+	    (unsigned long long)c->joins,
+	    (unsigned long long)c->misses,
+	    (unsigned long long)c->evicted_full,
+	    (unsigned long long)c->evicted_age);
+}
+
+/*
+ * Without -d: detach, unless systemd runs us (it wants us in the
+ * foreground). The event base is re-initialised for the child.
+ */
+static int
+daemonize(struct event_base *base)
+{
+	if (getenv("NOTIFY_SOCKET") != NULL || getenv("INVOCATION_ID") != NULL)
+		return 0;
+	if (daemon(0, 0) == -1) {
+		log_warn("daemon");
+		return -1;
+	}
+	if (event_reinit(base) == -1) {
+		log_warnx("event_reinit failed");
+		return -1;
+	}
+	return 0;
+}

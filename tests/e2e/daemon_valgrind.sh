@@ -1,0 +1,28 @@
+#!/bin/bash
+# nvmwatchd under valgrind: a little UDP and TCP traffic, SIGTERM, no leaks
+# and no errors. Skipped (77) without valgrind.
+. "$(dirname "$0")/e2e_lib.sh" "$@"
+
+command -v valgrind >/dev/null || { echo "valgrind not found"; exit 77; }
+
+port=$(free_port 127.0.0.1) || fail "no free port"
+LISTEN="$(listen_entry udp 127.0.0.1 "$port")
+$(listen_entry tcp 127.0.0.1 "$port")"
+write_config "$T/nvmwatch.yaml" "$T/records.jsonl"
+WAIT_START=90 WAIT_STOP=90 WAIT_RECORDS=90
+supp=$(dirname "$0")/valgrind.supp
+start_daemon "$T/nvmwatch.yaml" 2 valgrind -q --leak-check=full \
+    --error-exitcode=99 --suppressions="$supp" --log-file="$T/valgrind.log"
+
+nvm_send udp 127.0.0.1 "$port" "$T/truth_udp.jsonl" -n 200 -e 4 -s 7 -r 2000
+wait_records "$T/records.jsonl" "$(lines "$T/truth_udp.jsonl")"
+nvm_send tcp 127.0.0.1 "$port" "$T/truth_tcp.jsonl" -n 200 -e 4 -s 8
+cat "$T/truth_udp.jsonl" "$T/truth_tcp.jsonl" >"$T/truth.jsonl"
+wait_records "$T/records.jsonl" "$(lines "$T/truth.jsonl")"
+usr1_stats
+stop_daemon
+
+cat "$T/valgrind.log"
+[ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC under valgrind"
+same_records "$T/truth.jsonl" "$T/records.jsonl"
+echo "ok: valgrind clean"

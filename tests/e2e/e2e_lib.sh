@@ -1,0 +1,168 @@
+# e2e_lib.sh - helpers for the nvmwatchd end-to-end tests; sourced.
+#
+# Usage in a test: . "$(dirname "$0")/e2e_lib.sh" "$@"
+# Arguments: NVMWATCHD NVMWATCH SCRATCH_DIR. Every wait is bounded; every
+# address is loopback.
+
+NVMWATCHD=$1
+NVMWATCH=$2
+T=$3/$(basename "$0" .sh)
+rm -rf "$T"
+mkdir -p "$T"
+DAEMON_PID=
+DAEMON_RC=
+
+fail() {
+	echo "FAIL: $*" >&2
+	if [ -f "$T/daemon.log" ]; then
+		echo "--- daemon log (last 30 lines)" >&2
+		tail -n 30 "$T/daemon.log" >&2
+	fi
+	exit 1
+}
+
+e2e_cleanup() {
+	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -KILL "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+	fi
+}
+trap e2e_cleanup EXIT
+
+# A port that is free for both UDP and TCP on addr (127.0.0.1 or ::1).
+free_port() {
+	python3 - "${1:-127.0.0.1}" <<'PY'
+import random, socket, sys
+addr = sys.argv[1]
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+for _ in range(200):
+    port = random.randint(20000, 60000)
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(fam, kind)
+            s.bind((addr, port))
+            s.close()
+    except OSError:
+        continue
+    print(port)
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# write_config FILE RECORDS_FILE [extra YAML lines...] with $LISTEN set to
+# the listen: entries.
+write_config() {
+	f=$1 records=$2
+	shift 2
+	{
+		echo "listen:"
+		printf '%s\n' "$LISTEN"
+		echo "records:"
+		echo "  file: $records"
+		echo "  format: wire"
+		for line in "$@"; do
+			printf '%s\n' "$line"
+		done
+	} >"$f"
+}
+
+# listen_entry PROTO ADDRESS PORT: one entry of the listen: list.
+listen_entry() {
+	printf '  - proto: %s\n    address: "%s"\n    port: %s\n' "$1" "$2" "$3"
+}
+
+# start_daemon CONFIG NLISTENERS [wrapper...]: runs nvmwatchd -d in the
+# background and waits until it logs that it listens on every socket.
+start_daemon() {
+	conf=$1 n=$2
+	shift 2
+	"$@" "$NVMWATCHD" -d -f "$conf" >"$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until "${WAIT_START:-20}" \
+	    '[ "$(grep -c "listening on" "$T/daemon.log")" -ge "$n" ] &&
+	    grep -q "started" "$T/daemon.log"' ||
+	    fail "the daemon did not start"
+}
+
+# stop_daemon: SIGTERM, then wait (bounded) and keep the exit status.
+stop_daemon() {
+	kill -TERM "$DAEMON_PID" || fail "the daemon is gone"
+	wait_until "${WAIT_STOP:-20}" '! kill -0 "$DAEMON_PID" 2>/dev/null' ||
+	    fail "the daemon did not stop on SIGTERM"
+	wait "$DAEMON_PID"
+	DAEMON_RC=$?
+	DAEMON_PID=
+}
+
+# wait_until SECONDS SHELL-CONDITION: polls every 0.1 s.
+wait_until() {
+	limit=$(($1 * 10))
+	i=0
+	while [ "$i" -lt "$limit" ]; do
+		if eval "$2"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+lines() {
+	if [ -f "$1" ]; then
+		wc -l <"$1" | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+# stat KEY: the value of KEY in the daemon's last stats line.
+stat() {
+	grep -o 'stats:.*' "$T/daemon.log" | tail -n 1 |
+	    tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# expect_stat KEY OP VALUE, OP one of test(1)'s -eq -gt -ge ...
+expect_stat() {
+	v=$(stat "$1")
+	[ -n "$v" ] || fail "no $1 in the stats line"
+	[ "$v" "$2" "$3" ] || fail "$1=$v, expected $2 $3"
+}
+
+# usr1_stats: asks for a stats line and waits for it.
+usr1_stats() {
+	before=$(grep -c 'stats:' "$T/daemon.log")
+	kill -USR1 "$DAEMON_PID"
+	wait_until 10 '[ "$(grep -c "stats:" "$T/daemon.log")" -gt "$before" ]' ||
+	    fail "no stats line after SIGUSR1"
+}
+
+# nvm_send PROTO ADDR PORT TRUTH [nvmwatch send options...]: sends
+# synthetic records with nvmwatch; the truth file gets one line per record.
+nvm_send() {
+	flag=-u
+	[ "$1" = tcp ] && flag=-t
+	hostport="$2:$3"
+	case "$2" in *:*) hostport="[$2]:$3" ;; esac
+	truth=$4
+	shift 4
+	timeout 60 "$NVMWATCH" send "$flag" "$hostport" --truth "$truth" "$@" ||
+	    fail "nvmwatch send $flag $hostport failed"
+}
+
+# wait_records FILE N: waits (bounded) until FILE has N lines.
+wait_records() {
+	wr_file=$1 wr_n=$2
+	wait_until "${WAIT_RECORDS:-30}" \
+	    '[ "$(lines "$wr_file")" -ge "$wr_n" ]' ||
+	    fail "$wr_file has $(lines "$wr_file") lines, expected $wr_n"
+}
+
+# same_records TRUTH RECORDS: the files are equal, line for line.
+same_records() {
+	if ! cmp -s "$1" "$2"; then
+		diff "$1" "$2" | head -n 10 >&2
+		fail "$2 differs from $1"
+	fi
+}
