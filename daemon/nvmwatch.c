@@ -16,16 +16,6 @@ static void	 vwarn(int, const char *, va_list)
 		    __attribute__((format(printf, 2, 0)));
 static void	 usage(FILE *);
 
-#ifdef NVMWATCH_NO_DECODE
-/* Built before lib/ipfix.c existed: no decoder to link. */
-int
-decode_main(int argc, char **argv)
-{
-	tool_warnx("decode: not built (lib/ipfix.c missing at build time)");
-	return 1;
-}
-#endif
-
 static const struct subcommand {
 	const char	*name;
 	int		(*main)(int, char **);
