@@ -1,0 +1,5 @@
+# Benchmarks print figures; they are not tests. `cmake --build build --target bench`
+# builds them; tests/bench/README.md says how to run them.
+add_executable(bench_decode bench/bench_decode.c)
+target_link_libraries(bench_decode PRIVATE nvmwatch)
+add_custom_target(bench DEPENDS bench_decode)
