@@ -57,6 +57,8 @@ static int		 slot_push(struct record *, struct slot *, const char *,
 			    uint32_t);
 static char		*hex_render(struct record *, const uint8_t *, size_t,
 			    size_t *);
+static char		*u64_text(char[24], uint64_t, size_t *);
+static size_t		 ipv4_text(char *, const uint8_t *);
 static int		 wire_uint(const uint8_t *, size_t, uint64_t *);
 static int		 derive_transport(struct record *);
 static int		 derive_time(struct record *, double);
@@ -237,15 +239,46 @@ record_set_text(struct record *r, int field, const char *p, size_t len,
 	return slot_push(r, s, copy, (uint32_t)len);
 }
 
+/* Decimal digits of v, right-aligned in tmp[0..24); returns the first. */
+static char *
+u64_text(char tmp[24], uint64_t v, size_t *len)
+{
+	char	*p = tmp + 24;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	*len = (size_t)(tmp + 24 - p);
+	return p;
+}
+
+/* Dotted quad of p[0..4) into out (16 bytes); glibc's inet_ntop uses sprintf. */
+static size_t
+ipv4_text(char *out, const uint8_t *p)
+{
+	char	tmp[24], *d;
+	size_t	i, n, len = 0;
+
+	for (i = 0; i < 4; i++) {
+		d = u64_text(tmp, p[i], &n);
+		memcpy(out + len, d, n);
+		len += n;
+		out[len++] = i < 3 ? '.' : '\0';
+	}
+	return len - 1;
+}
+
 int
 record_set_uint(struct record *r, int field, uint64_t v,
     enum record_origin origin)
 {
-	char	tmp[24];
-	int	n;
+	char	 tmp[24], *p;
+	size_t	 len;
 
-	n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-	return record_set_text(r, field, tmp, (size_t)n, origin);
+	/* snprintf() was two fifths of decoding time; this is the hot path. */
+	p = u64_text(tmp, v, &len);
+	return record_set_text(r, field, p, len, origin);
 }
 
 /* Upper-case hex of p[0..len) in the arena; *outlen gets its length. */
@@ -301,9 +334,13 @@ record_set_wire(struct record *r, int field, const uint8_t *p, size_t len)
 			return -1;
 		return record_set_uint(r, field, v, ORIGIN_WIRE);
 	case FIELD_ADDR:
-		if (len == 4 || len == 16) {
-			inet_ntop(len == 4 ? AF_INET : AF_INET6, p, addr,
-			    sizeof(addr));
+		if (len == 4) {
+			hlen = ipv4_text(addr, p);
+			return record_set_text(r, field, addr, hlen,
+			    ORIGIN_WIRE);
+		}
+		if (len == 16) {
+			inet_ntop(AF_INET6, p, addr, sizeof(addr));
 			return record_set_text(r, field, addr, strlen(addr),
 			    ORIGIN_WIRE);
 		}
