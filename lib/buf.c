@@ -123,31 +123,44 @@ utf8_valid_len(const unsigned char *p, size_t n)
 void
 buf_json_string(struct buf *b, const char *s, size_t len)
 {
+	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
+	char			*o;
 	size_t			 i = 0, run;
 
-	buf_putc(b, '"');
+	/* Worst case every byte becomes \u00XX: reserve once, write in place. */
+	if (len > (SIZE_MAX - 3) / 6 || buf_reserve(b, len * 6 + 2) == -1)
+		return;
+	o = b->data + b->len;
+	*o++ = '"';
 	while (i < len) {
 		unsigned c = p[i];
 
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*o++ = (char)c;
 			i++;
-		} else if (c == '\n') {
-			buf_puts(b, "\\n"), i++;
-		} else if (c == '\r') {
-			buf_puts(b, "\\r"), i++;
-		} else if (c == '\t') {
-			buf_puts(b, "\\t"), i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			buf_printf(b, "\\u%04x", c), i++;
-		} else if ((run = utf8_valid_len(p + i, len - i)) == 0) {
-			buf_printf(b, "\\u%04x", c), i++;
-		} else {
-			buf_append(b, p + i, run);
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+			i++;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			*o++ = '\\';
+			*o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			i++;
+		} else if (c >= 0x80 && (run = utf8_valid_len(p + i, len - i)) > 0) {
+			memcpy(o, p + i, run);
+			o += run;
 			i += run;
+		} else {
+			/* Controls, DEL and bytes that are not UTF-8. */
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 0x0f];
+			o += 6;
+			i++;
 		}
 	}
-	buf_putc(b, '"');
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }

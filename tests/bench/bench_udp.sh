@@ -50,12 +50,15 @@ while [ $i -lt 600 ]; do
 	last=$n; sleep 0.1; i=$((i + 1))
 done
 end=$(date +%s.%N)
+cpu=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$pid/stat")
 kill -TERM "$pid"; wait "$pid" || true
 stats=$(grep -o 'stats:.*' "$work/daemon.log" | tail -n 1)
 get() { echo "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo "send:   $(tail -n 1 "$work/send.log")"
-awk -v n="$n" -v e="$expected" -v s="$start" -v t="$end" \
+awk -v n="$n" -v cpu="$cpu" -v e="$expected" -v s="$start" -v t="$end" \
     -v drops="$(get udp_kernel_drops)" -v gaps="$(get seq_gaps)" 'BEGIN {
 	printf "udp e2e: %d of %d records written in %.2f s: %.0f records/s; " \
 	    "kernel drops %d datagrams, sequence gaps %d records\n",
-	    n, e, t - s, n / (t - s), drops, gaps }'
+	    n, e, t - s, n / (t - s), drops, gaps
+	printf "daemon: %.2f s of CPU: %.0f records per CPU second\n",
+	    cpu, n / cpu }'
