@@ -43,7 +43,7 @@ struct nvmwatchd {
 	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
 };
 
-static void	usage(void) __attribute__((noreturn));
+static void	usage(int) __attribute__((noreturn));
 static int	check_config(const char *, int);
 static void	config_error_print(const struct config_error *);
 static void	config_print(const struct config *);
@@ -63,12 +63,13 @@ static void	stats_listen(struct buf *, const struct listen_counters *);
 static int	daemonize(struct event_base *);
 
 static void
-usage(void)
+usage(int status)
 {
 	extern char	*__progname;
 
-	fprintf(stderr, "usage: %s [-dhnv] [-f file]\n", __progname);
-	exit(1);
+	fprintf(status ? stderr : stdout, "usage: %s [-dhnv] [-f file]\n",
+	    __progname);
+	exit(status);
 }
 
 int
@@ -92,12 +93,14 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose++;
 			break;
+		case 'h':
+			usage(0);
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(1);
 	log_init(1, LOG_INFO + verbose);
 	if (check)
 		return check_config(path, verbose);

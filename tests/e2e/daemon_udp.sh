@@ -1,15 +1,27 @@
 #!/bin/bash
-# nvmwatchd over UDP: what nvmwatch send sends is what the records file holds.
+# nvmwatchd over UDP, on 127.0.0.1 and ::1: what nvmwatch send sends is
+# what the records file holds, line for line.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
-port=$(free_port 127.0.0.1) || fail "no free port"
-LISTEN=$(listen_entry udp 127.0.0.1 "$port")
+port4=$(free_port 127.0.0.1) || fail "no free port"
+port6=$(free_port ::1) || fail "no free IPv6 port"
+LISTEN="$(listen_entry udp 127.0.0.1 "$port4")
+$(listen_entry udp ::1 "$port6")"
 write_config "$T/nvmwatch.yaml" "$T/records.jsonl"
-start_daemon "$T/nvmwatch.yaml" 1
+start_daemon "$T/nvmwatch.yaml" 2
 
-nvm_send udp 127.0.0.1 "$port" "$T/truth.jsonl" -n 2000 -e 20 -s 7 -r 20000
+# SIGHUP is not a reload yet: logged and ignored.
+kill -HUP "$DAEMON_PID"
+wait_until 10 'grep -q "reload is not implemented" "$T/daemon.log"' ||
+    fail "SIGHUP not logged"
+
+nvm_send udp 127.0.0.1 "$port4" "$T/truth4.jsonl" -n 2000 -e 20 -s 7 -r 20000
+n4=$(lines "$T/truth4.jsonl")
+[ "$n4" -gt 2000 ] || fail "truth has $n4 lines"
+wait_records "$T/records.jsonl" "$n4"
+nvm_send udp ::1 "$port6" "$T/truth6.jsonl" -n 500 -e 5 -s 8 -r 20000
+cat "$T/truth4.jsonl" "$T/truth6.jsonl" >"$T/truth.jsonl"
 n=$(lines "$T/truth.jsonl")
-[ "$n" -gt 2000 ] || fail "truth has $n lines"
 wait_records "$T/records.jsonl" "$n"
 stop_daemon
 
@@ -21,6 +33,6 @@ expect_stat malformed -eq 0
 expect_stat no_template -eq 0
 expect_stat seq_gaps -eq 0
 expect_stat udp_kernel_drops -eq 0
-expect_stat sessions_created -eq 1
+expect_stat sessions_created -eq 2
 expect_stat write_errors -eq 0
-echo "ok: $n records over UDP"
+echo "ok: $n records over UDP (IPv4 and IPv6)"

@@ -77,6 +77,7 @@ listen_entry() {
 start_daemon() {
 	conf=$1 n=$2
 	shift 2
+	: >"$T/daemon.log"
 	"$@" "$NVMWATCHD" -d -f "$conf" >"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_until "${WAIT_START:-20}" \
