@@ -141,8 +141,12 @@ int			 spl_valset_match(const struct spl_valset *,
 			    const char *, size_t);
 unsigned char		 spl_fold(unsigned char);
 
-/* Grows *arr (elements of size sz, *cap of them) in arena to hold need. */
-int	spl_grow(struct arena *, void *arrp, size_t *cap, size_t need,
+/*
+ * arr (*cap elements of size sz, from arena) with room for need: arr
+ * itself, or a larger copy in arena (*cap updated); NULL when out of
+ * memory.
+ */
+void	*spl_grow(struct arena *, void *arr, size_t *cap, size_t need,
 	    size_t sz);
 
 #endif

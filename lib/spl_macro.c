@@ -399,6 +399,7 @@ substitute(const struct spl_macro_def *def, const struct call *c,
 	size_t	 len;
 
 	len = substitute_into(def, c, NULL);
+	*outlen = len;
 	if (len > SPL_TEXT_MAX || (out = malloc(len + 1)) == NULL)
 		return NULL;
 	substitute_into(def, c, out);
@@ -463,7 +464,13 @@ call_expand(struct expander *x, const char *b, size_t len, size_t at,
 		goto fail;
 	}
 	inner.base = pos;
-	if ((sub = substitute(&def, &c, &sublen)) == NULL ||
+	if ((sub = substitute(&def, &c, &sublen)) == NULL &&
+	    sublen > SPL_TEXT_MAX) {
+		fail(x, pos, sp->mac, "expanded search is longer than %d "
+		    "bytes", SPL_TEXT_MAX);
+		goto fail;
+	}
+	if (sub == NULL ||
 	    (inner.mac = (uint32_t)origin_add(x, c.name, sp->mac)) == 0) {
 		fail(x, pos, sp->mac, "out of memory");
 		goto fail;
@@ -482,8 +489,9 @@ int
 spl_text_expand(struct spl_text *t, const char *s, size_t len,
     const struct spl_macro_fn *fn, struct spl_error *err)
 {
-	struct expander	x;
-	struct spot	top = { 0, 0 };
+	struct expander	 x;
+	struct spot	 top = { 0, 0 };
+	const char	*nul;
 
 	memset(t, 0, sizeof(*t));
 	memset(&x, 0, sizeof(x));
@@ -496,6 +504,11 @@ spl_text_expand(struct spl_text *t, const char *s, size_t len,
 		snprintf(err->msg, sizeof(err->msg),
 		    "search is longer than %d bytes", SPL_TEXT_MAX);
 		err->line = err->column = 0;
+		return -1;
+	}
+	/* Names reach C-string APIs (field_dict_lookup, the macro lookup). */
+	if ((nul = memchr(s, '\0', len)) != NULL) {
+		fail(&x, (uint32_t)(nul - s), 0, "NUL byte in search text");
 		return -1;
 	}
 	if (text_reserve(&x, 0, 0, 0) == -1 || expand(&x, s, len, &top) == -1)

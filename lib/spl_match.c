@@ -63,23 +63,22 @@ fold_eq(const char *folded, const char *s, size_t n)
 	return 1;
 }
 
-int
-spl_grow(struct arena *a, void *arrp, size_t *cap, size_t need, size_t sz)
+void *
+spl_grow(struct arena *a, void *arr, size_t *cap, size_t need, size_t sz)
 {
-	void	**arr = arrp, *p;
-	size_t	  n;
+	void	*p;
+	size_t	 n;
 
 	if (need <= *cap)
-		return 0;
+		return arr;
 	for (n = *cap ? *cap * 2 : 4; n < need; n *= 2)
 		;
 	if (n > SIZE_MAX / sz || (p = arena_alloc(a, n * sz)) == NULL)
-		return -1;
+		return NULL;
 	if (*cap)
-		memcpy(p, *arr, *cap * sz);
-	*arr = p;
+		memcpy(p, arr, *cap * sz);
 	*cap = n;
-	return 0;
+	return p;
 }
 
 static int

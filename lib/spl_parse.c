@@ -218,8 +218,8 @@ node_add(struct parser *p, struct spl_expr *e, struct spl_expr *kid,
 	}
 	if (e->kind == SPL_E_AND && kid->kind == SPL_E_TRUE)
 		return 0;
-	if (spl_grow(p->s->arena, &e->kids, &e->kidcap, e->nkids + 1,
-	    sizeof(*e->kids)) == -1) {
+	if ((e->kids = spl_grow(p->s->arena, e->kids, &e->kidcap,
+	    e->nkids + 1, sizeof(*e->kids))) == NULL) {
 		perr(p, off, "out of memory");
 		return -1;
 	}
@@ -376,8 +376,9 @@ push_value(struct parser *p, const struct spl_tok *t, const char ***vals,
 {
 	size_t	lcap = *cap;
 
-	if (spl_grow(p->lx.arena, vals, cap, *n + 1, sizeof(**vals)) == -1 ||
-	    spl_grow(p->lx.arena, lens, &lcap, *n + 1, sizeof(**lens)) == -1) {
+	if ((*vals = spl_grow(p->lx.arena, *vals, cap, *n + 1,
+	    sizeof(**vals))) == NULL || (*lens = spl_grow(p->lx.arena, *lens,
+	    &lcap, *n + 1, sizeof(**lens))) == NULL) {
 		perr(p, t->off, "out of memory");
 		return -1;
 	}
@@ -440,8 +441,14 @@ parse_term(struct parser *p, const struct spl_tok *name)
 	if (t.kind != SPL_T_EQ && t.kind != SPL_T_NE && !is_kw(&t, "IN")) {
 		if (strcmp(name->val, "*") == 0)
 			return node_new(p, SPL_E_TRUE, name->off);
-		perr(p, name->off, "free-text search term '%s' not supported",
-		    name->val);
+		if (is_kw_ci(&t, "in"))
+			perr(p, t.off, "IN must be upper case");
+		else if (strpbrk(name->val, "<>") != NULL)
+			perr(p, name->off, "comparison operators are not "
+			    "supported: '%s'", name->val);
+		else
+			perr(p, name->off, "free-text search term '%s' not "
+			    "supported", name->val);
 		return NULL;
 	}
 	if (strchr(name->val, '*') != NULL) {
@@ -520,8 +527,8 @@ cmd_new(struct parser *p, enum spl_cmd_kind kind, const struct spl_tok *t)
 	struct spl_cmd		*c;
 	struct spl_error	 pos;
 
-	if (spl_grow(s->arena, &s->cmds, &s->cmdcap, s->ncmds + 1,
-	    sizeof(*s->cmds)) == -1) {
+	if ((s->cmds = spl_grow(s->arena, s->cmds, &s->cmdcap, s->ncmds + 1,
+	    sizeof(*s->cmds))) == NULL) {
 		perr(p, t->off, "out of memory");
 		return NULL;
 	}
@@ -614,8 +621,8 @@ parse_stats(struct parser *p, const struct spl_tok *cmd)
 			    spl_tok_name(t.kind));
 			return -1;
 		}
-		if (spl_grow(p->s->arena, &aggs, &cap, st->naggs + 1,
-		    sizeof(*aggs)) == -1) {
+		if ((aggs = spl_grow(p->s->arena, aggs, &cap, st->naggs + 1,
+		    sizeof(*aggs))) == NULL) {
 			perr(p, t.off, "out of memory");
 			return -1;
 		}
@@ -716,8 +723,8 @@ parse_by(struct parser *p, const struct spl_tok *by)
 			    spl_tok_name(t.kind));
 			return -1;
 		}
-		if (spl_grow(p->s->arena, &f, &cap, st->nby + 1,
-		    sizeof(*f)) == -1) {
+		if ((f = spl_grow(p->s->arena, f, &cap, st->nby + 1,
+		    sizeof(*f))) == NULL) {
 			perr(p, t.off, "out of memory");
 			return -1;
 		}
@@ -780,8 +787,8 @@ parse_convert(struct parser *p, const struct spl_tok *cmd)
 			    t.val : spl_tok_name(t.kind));
 			return -1;
 		}
-		if (spl_grow(p->s->arena, &cv, &cap, c->nconvert + 1,
-		    sizeof(*cv)) == -1) {
+		if ((cv = spl_grow(p->s->arena, cv, &cap, c->nconvert + 1,
+		    sizeof(*cv))) == NULL) {
 			perr(p, t.off, "out of memory");
 			return -1;
 		}
@@ -869,8 +876,8 @@ parse_fieldlist(struct parser *p, const struct spl_tok *cmd,
 			continue;
 		}
 		first = 0;
-		if (spl_grow(p->s->arena, &f, &cap, c->nfields + 1,
-		    sizeof(*f)) == -1) {
+		if ((f = spl_grow(p->s->arena, f, &cap, c->nfields + 1,
+		    sizeof(*f))) == NULL) {
 			perr(p, t.off, "out of memory");
 			return -1;
 		}
@@ -911,8 +918,8 @@ parse_rename(struct parser *p, const struct spl_tok *cmd)
 			    spl_tok_name(is_name(&from) ? t.kind : from.kind));
 			return -1;
 		}
-		if (spl_grow(p->s->arena, &r, &cap, c->nrename + 1,
-		    sizeof(*r)) == -1) {
+		if ((r = spl_grow(p->s->arena, r, &cap, c->nrename + 1,
+		    sizeof(*r))) == NULL) {
 			perr(p, t.off, "out of memory");
 			return -1;
 		}

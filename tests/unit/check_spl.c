@@ -546,6 +546,10 @@ START_TEST(test_errors)
 	    "found end of search");
 	compile_error("pn IN a", 1, 7, "expected '(' after IN, found word");
 	compile_error("pn IN ()", 1, 7, "empty IN list");
+	compile_error("pn in (a)", 1, 4, "IN must be upper case");
+	compile_error("pn=a bytes>5", 1, 6,
+	    "comparison operators are not supported: 'bytes>5'");
+	ck_assert_str_eq(dump_of("pn IN(a,b)"), "search pn IN (\"a\", \"b\")\n");
 	compile_error("proc*=a", 1, 1,
 	    "wildcard field names are not supported");
 	compile_error("pn=a | table", 1, 8, "table needs at least one field");
@@ -728,6 +732,12 @@ START_TEST(test_no_macros)
 	q = "`x`";
 	ck_assert_ptr_null(spl_compile(q, strlen(q), dict, NULL, &err));
 	ck_assert_str_eq(err.msg, "unknown macro 'x'");
+	/* A NUL byte is an error, not the end of a name. */
+	ck_assert_ptr_null(spl_compile("pn=a\n src\0x=1", 14, dict, NULL,
+	    &err));
+	ck_assert_str_eq(err.msg, "NUL byte in search text");
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_int_eq(err.column, 5);
 	/* The text need not be NUL-terminated. */
 	s = spl_compile("pn=a ppath=b", 4, dict, NULL, &err);
 	ck_assert_str_eq(dump(s), "search pn=\"a\"\n");
