@@ -558,6 +558,27 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_nesting)
+{
+	char	deep[2048];
+	size_t	i;
+
+	memset(deep, '(', 300);
+	snprintf(deep + 300, sizeof(deep) - 300, "pn=a");
+	compile_error(deep, 1, 257, "search nested deeper than 256");
+	for (i = 0; i < 300; i++)
+		memcpy(deep + 4 * i, "NOT ", 4);
+	snprintf(deep + 1200, sizeof(deep) - 1200, "pn=a");
+	compile_error(deep, 1, 1025, "search nested deeper than 256");
+	/* Up to the limit is fine. */
+	memset(deep, '(', 256);
+	snprintf(deep + 256, sizeof(deep) - 256, "pn=a");
+	memset(deep + 260, ')', 256);
+	deep[516] = '\0';
+	ck_assert_str_eq(dump_of(deep), "search pn=\"a\"\n");
+}
+END_TEST
+
 START_TEST(test_stats)
 {
 	const struct spl_stats	*st;
@@ -764,6 +785,7 @@ spl_suite(void)
 	tcase_add_test(tc, test_macros);
 	tcase_add_test(tc, test_comments);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_nesting);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_commands);
 	tcase_add_test(tc, test_seed);
