@@ -200,6 +200,7 @@ static int	 names_index(struct field_dict *, int);
 static int	 elem_cmp(const void *, const void *);
 static int	 elem_find(const struct field_dict *, uint32_t, uint16_t);
 static int	 def_add(struct field_dict *, const struct field_def *);
+static unsigned	 type_flags(enum field_type);
 
 struct field_dict *
 field_dict_new(void)
@@ -384,6 +385,23 @@ field_dict_element(const struct field_dict *d, uint32_t pen, uint16_t id)
 	return i == -1 ? FIELD_NONE : d->elems[i].field;
 }
 
+/* The flags a field of type t has: multivalue lists, numeric integers. */
+static unsigned
+type_flags(enum field_type t)
+{
+	switch (t) {
+	case FIELD_STRING_LIST:
+	case FIELD_HEX_LIST:
+		return FIELD_MULTI;
+	case FIELD_UINT:
+	case FIELD_TIME_SEC:
+	case FIELD_TIME_MS:
+		return FIELD_NUMERIC;
+	default:
+		return 0;
+	}
+}
+
 int
 field_dict_map(struct field_dict *d, uint32_t pen, uint16_t id,
     const char *name, enum field_type type, struct field_error *err)
@@ -408,8 +426,7 @@ field_dict_map(struct field_dict *d, uint32_t pen, uint16_t id,
 		d->owned[d->nowned++] = copy;
 		def.name = copy;
 		def.type = type;
-		def.flags = (type == FIELD_STRING_LIST || type == FIELD_HEX_LIST) ?
-		    FIELD_MULTI : (type == FIELD_UINT ? FIELD_NUMERIC : 0);
+		def.flags = type_flags(type);
 		if ((field = def_add(d, &def)) == -1)
 			goto nomem;
 	} else if (d->defs[field].flags & FIELD_DERIVED) {
@@ -422,11 +439,7 @@ field_dict_map(struct field_dict *d, uint32_t pen, uint16_t id,
 
 		f->type = type;
 		f->flags &= ~(FIELD_MULTI | FIELD_NUMERIC);
-		if (type == FIELD_STRING_LIST || type == FIELD_HEX_LIST)
-			f->flags |= FIELD_MULTI;
-		else if (type == FIELD_UINT || type == FIELD_TIME_SEC ||
-		    type == FIELD_TIME_MS)
-			f->flags |= FIELD_NUMERIC;
+		f->flags |= type_flags(type);
 	}
 	if ((e = elem_find(d, pen, id)) != -1) {
 		d->elems[e].field = field;

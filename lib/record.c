@@ -565,7 +565,8 @@ derive_bytes(struct record *r)
 		return 0;
 	has_in = get_uint(r, F_BYTES_IN, &in) == 0;
 	has_out = get_uint(r, F_BYTES_OUT, &out) == 0;
-	if (!has_in && !has_out)
+	/* Crafted counters could wrap: no sum is better than a wrong one. */
+	if ((!has_in && !has_out) || in > UINT64_MAX - out)
 		return 0;
 	return record_set_uint(r, F_BYTES, in + out, ORIGIN_DERIVED);
 }

@@ -95,6 +95,11 @@ START_TEST(test_map_existing_and_new)
 	f = field_dict_map(d, 9, 12391, "fsg", FIELD_STRING, &err);
 	ck_assert_int_eq(f, F_FLOW_REPORT_STAGE);
 	ck_assert_uint_eq(field_dict_get(d, f)->flags & FIELD_NUMERIC, 0);
+	/* New and remapped fields get the same flags for the same type. */
+	f = field_dict_map(d, 9, 12392, "tnew", FIELD_TIME_MS, &err);
+	ck_assert_uint_eq(field_dict_get(d, f)->flags, FIELD_NUMERIC);
+	f = field_dict_map(d, 9, 12393, "lnew", FIELD_HEX_LIST, &err);
+	ck_assert_uint_eq(field_dict_get(d, f)->flags, FIELD_MULTI);
 	field_dict_free(d);
 }
 END_TEST

@@ -142,6 +142,12 @@ START_TEST(test_time_fallbacks_and_transport_numbers)
 	ck_assert_str_eq(record_get1(rec, F_SOURCETYPE), "cisco:nvm:sysdata");
 
 	record_clear(rec);
+	record_set_uint(rec, F_BYTES_IN, UINT64_MAX, ORIGIN_WIRE);
+	record_set_uint(rec, F_BYTES_OUT, 1, ORIGIN_WIRE);
+	record_finish(rec, 0);
+	ck_assert_int_eq(record_has(rec, F_BYTES), 0);	/* would wrap */
+
+	record_clear(rec);
 	record_set_text(rec, F_PROTOCOL, "1", 1, ORIGIN_WIRE);
 	record_finish(rec, 0);
 	ck_assert_str_eq(record_get1(rec, F_TRANSPORT), "icmp");
