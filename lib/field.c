@@ -277,7 +277,8 @@ field_dict_lookup(const struct field_dict *d, const char *name, size_t len)
 	    i = (i + 1) & mask) {
 		const char *n = d->names[i].name;
 
-		if (strncmp(n, name, len) == 0 && n[len] == '\0')
+		/* memcmp, not strncmp: a name with a NUL inside never matches. */
+		if (strlen(n) == len && memcmp(n, name, len) == 0)
 			return d->names[i].field;
 	}
 	return FIELD_NONE;

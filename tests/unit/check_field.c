@@ -30,6 +30,8 @@ START_TEST(test_names_and_keys_resolve_alike)
 	ck_assert_int_eq(lookup(d, "Process_Name"), FIELD_NONE);
 	ck_assert_int_eq(lookup(d, "nosuchfield"), FIELD_NONE);
 	ck_assert_int_eq(field_dict_lookup(d, "pnx", 2), F_PROCESS_NAME);
+	ck_assert_int_eq(field_dict_lookup(d, "pn\0xyz", 6), FIELD_NONE);
+	ck_assert_int_eq(field_dict_lookup(d, "p", 1), FIELD_NONE);
 	ck_assert_int_eq(field_dict_count(d), FIELD_BUILTIN_COUNT);
 	field_dict_free(d);
 }
