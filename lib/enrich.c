@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "enrich.h"
+#include "hash.h"
 #include "record.h"
 
 #define ENRICH_KEY_MAX	160
@@ -165,11 +166,7 @@ cache_clear(struct cache *c)
 static uint32_t
 key_hash(const char *s)
 {
-	uint32_t	h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return hash_bytes(s, strlen(s));
 }
 
 static struct entry *
