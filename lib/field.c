@@ -386,6 +386,17 @@ field_dict_element(const struct field_dict *d, uint32_t pen, uint16_t id)
 	return i == -1 ? FIELD_NONE : d->elems[i].field;
 }
 
+int
+field_dict_elements(const struct field_dict *d,
+    void (*fn)(uint32_t, uint16_t, int, void *), void *arg)
+{
+	int	i;
+
+	for (i = 0; i < d->nelems; i++)
+		fn(d->elems[i].pen, d->elems[i].id, d->elems[i].field, arg);
+	return d->nelems;
+}
+
 /* The flags a field of type t has: multivalue lists, numeric integers. */
 static unsigned
 type_flags(enum field_type t)

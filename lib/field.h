@@ -147,6 +147,14 @@ int			 field_dict_element(const struct field_dict *,
 			    uint32_t pen, uint16_t id);
 
 /*
+ * Calls fn for every element the dictionary maps (built-in and mapped), in
+ * (pen, id) order, with the field it carries. Returns the number of calls.
+ */
+int			 field_dict_elements(const struct field_dict *,
+			    void (*fn)(uint32_t pen, uint16_t id, int field,
+			    void *), void *arg);
+
+/*
  * Maps element pen.id to the field called name. When no field has that
  * name, a new one is created with name as both its CIM name and key.
  * type sets the field's type when it is new, or overrides it. An element

@@ -21,7 +21,9 @@
  *    table and never forwarded; data for withdrawn templates is dropped;
  *  - every element libfixbuf has not seen is added to the shared info
  *    model: templates that would add more than max_unknown_elements are
- *    refused;
+ *    refused. Elements the dictionary maps are added when the collector
+ *    is made (as octet arrays, as libfixbuf would add them) and are not
+ *    counted, so one exporter cannot use up the cap for the others;
  *  - integers of elements libfixbuf knows (FB_IE_F_ENDIAN) come out byte
  *    reversed, whatever their length: they are turned back to wire order.
  *
@@ -180,6 +182,7 @@ static int		 specs_parse(const uint8_t *, size_t, uint16_t,
 			    struct ipfix_spec *, size_t *);
 static int		 specs_check(struct ipfix_session *,
 			    const struct ipfix_spec *, uint16_t, uint32_t *);
+static void		 model_dict_add(uint32_t, uint16_t, int, void *);
 static void		 model_add(struct ipfix_collector *,
 			    const struct ipfix_spec *);
 static int		 tmpl_define(struct ipfix_session *, int, uint16_t,
@@ -351,6 +354,13 @@ ipfix_collector_new(const struct field_dict *dict,
 	if ((c->rec = record_new(dict, c->limits.record_bytes)) == NULL ||
 	    (c->model = fbInfoModelAlloc()) == NULL)
 		goto fail;
+	/*
+	 * Elements the dictionary maps are not unknown: they go into the
+	 * model now, as libfixbuf would add them from the wire, so that the
+	 * cap on unknown elements, shared by every exporter, never refuses
+	 * them.
+	 */
+	field_dict_elements(dict, model_dict_add, c);
 	c->model_base = fbInfoModelCountElements(c->model);
 	if (glib_users++ == 0)
 		glib_handler = g_log_set_handler(NULL, G_LOG_LEVEL_MASK |
@@ -621,6 +631,20 @@ specs_check(struct ipfix_session *s, const struct ipfix_spec *specs,
 	for (i = 0; i < n; i++)
 		model_add(c, &specs[i]);
 	return 0;
+}
+
+/* field_dict_elements() callback: one dictionary element into the model. */
+static void
+model_dict_add(uint32_t pen, uint16_t id, int field, void *arg)
+{
+	struct ipfix_spec	sp;
+
+	(void)field;
+	memset(&sp, 0, sizeof(sp));
+	sp.pen = pen;
+	sp.id = id;
+	sp.len = IPFIX_VARLEN;
+	model_add(arg, &sp);
 }
 
 /*

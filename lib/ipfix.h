@@ -88,7 +88,9 @@ struct ipfix_limits {
 	unsigned	max_unknown_elements;	/* distinct unknown elements added to
 						 * libfixbuf's info model per collector;
 						 * 0: 4096. Past it, templates with new
-						 * unknown elements are refused. */
+						 * unknown elements are refused.
+						 * Elements the field dictionary maps
+						 * never count. */
 };
 
 /*

@@ -775,6 +775,60 @@ START_TEST(test_guard_unknown_cap)
 }
 END_TEST
 
+/*
+ * The unknown-element cap is shared by the collector: an exporter using it
+ * up must not get the dictionary's own (Cisco) elements refused to others.
+ */
+START_TEST(test_guard_unknown_cap_shared)
+{
+	struct spec		 junk[8];
+	struct ipfix_limits	 l = { .max_unknown_elements = 8 };
+	struct ipfix_session	*first;
+	struct mb		*m = calloc(1, sizeof(*m));
+	char			*want, *line, *save = NULL;
+	size_t			 len;
+	int			 i;
+
+	teardown();
+	setup_limits(&l);
+	first = sess;
+	for (i = 0; i < 8; i++) {
+		junk[i].pen = 4242;
+		junk[i].id = (uint16_t)(i + 1);
+		junk[i].len = 2;
+	}
+	mb_start(m, 0, 1);
+	mb_set(m, 2);
+	mb_template(m, 700, junk, 8);
+	mb_end_set(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->templates, 1);
+	ck_assert_uint_eq(totals()->bad_templates, 0);
+	i = 0;
+
+	sess = ipfix_session_new(col, "192.0.2.2:50124");
+	ck_assert_ptr_nonnull(sess);
+	ck_assert_int_eq(feed_file(MSG1), 0);
+	ck_assert_int_eq(feed_file(MSG2), 0);
+	ck_assert_int_eq(feed_file(MSG3), 0);
+	ck_assert_uint_eq(totals()->templates, 4);
+	ck_assert_uint_eq(totals()->bad_templates, 0);
+	ck_assert_uint_eq(totals()->records, 2);
+	ck_assert_uint_eq(totals()->no_template, 0);
+	ck_assert_uint_eq(totals()->unknown_elements, 0);
+	ck_assert_int_eq(seen.n, 2);
+	want = (char *)test_read_data("capture_decode.jsonl", &len);
+	for (line = strtok_r(want, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), i++)
+		ck_assert_str_eq(seen.json[i], line);
+	ck_assert_int_eq(i, 2);
+	free(want);
+	ipfix_session_free(sess);
+	sess = first;
+	free(m);
+}
+END_TEST
+
 /* Guard 10: the message header. */
 START_TEST(test_guard_header)
 {
@@ -1025,6 +1079,7 @@ ipfix_suite(void)
 	tcase_add_test(tc, test_guard_set_length);
 	tcase_add_test(tc, test_guard_varlen);
 	tcase_add_test(tc, test_guard_unknown_cap);
+	tcase_add_test(tc, test_guard_unknown_cap_shared);
 	tcase_add_test(tc, test_guard_header);
 	tcase_add_test(tc, test_sequence);
 	tcase_add_test(tc, test_domains);
