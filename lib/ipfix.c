@@ -764,15 +764,22 @@ tmpl_record(struct ipfix_session *s, int set_id, const uint8_t *p,
 	return 0;
 }
 
-/* A template or options template set: accepted records are copied out. */
+/*
+ * A template or options template set: accepted records are copied out.
+ * An options template record takes 6 bytes, but a withdrawal (field count
+ * 0, RFC 7011 §8.1) only 4 in either kind of set; fewer than 6 zero bytes
+ * left in an options set are padding.
+ */
 static void
 tmpl_set(struct ipfix_session *s, int set_id, const uint8_t *p, size_t len)
 {
 	size_t	off = 0, used, start = s->outlen;
-	size_t	minrec = set_id == IPFIX_SET_OPTIONS ? 6 : 4;
 
 	out_append(s, p - IPFIX_SET_HDR_LEN, IPFIX_SET_HDR_LEN);
-	while (len - off >= minrec) {
+	while (len - off >= 4) {
+		if (set_id == IPFIX_SET_OPTIONS && len - off < 6 &&
+		    (rd16(p + off + 2) != 0 || rd16(p + off) == 0))
+			break;
 		if (tmpl_record(s, set_id, p + off, len - off, &used) == -1) {
 			sess_log(s, LOG_WARNING, "template record past its "
 			    "set");

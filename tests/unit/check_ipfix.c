@@ -62,6 +62,8 @@ static void	 mb_u32(struct mb *, uint32_t);
 static void	 mb_end_set(struct mb *);
 static size_t	 mb_finish(struct mb *);
 static void	 mb_template(struct mb *, uint16_t, const struct spec *, int);
+static void	 mb_options_800(struct mb *);
+static void	 mb_data_800(struct mb *);
 static int	 feed(struct mb *);
 static int	 feed_file(const char *);
 static const struct ipfix_counters *totals(void);
@@ -575,6 +577,29 @@ START_TEST(test_guard_reserved_ids)
 END_TEST
 
 /* Guard 4: withdrawn templates decode nothing until defined again. */
+/* Options template 800 (scope: destination port) in domain 127. */
+static void
+mb_options_800(struct mb *m)
+{
+	mb_start(m, 0, 127);
+	mb_set(m, 3);
+	mb_u16(m, 800);
+	mb_u16(m, 1);
+	mb_u16(m, 1);
+	mb_u16(m, 11);
+	mb_u16(m, 2);
+	mb_end_set(m);
+}
+
+static void
+mb_data_800(struct mb *m)
+{
+	mb_start(m, 0, 127);
+	mb_set(m, 800);
+	mb_u16(m, 53);
+	mb_end_set(m);
+}
+
 START_TEST(test_guard_withdrawal)
 {
 	struct mb	*m = calloc(1, sizeof(*m));
@@ -605,6 +630,46 @@ START_TEST(test_guard_withdrawal)
 	ck_assert_uint_eq(totals()->records, 3);
 	ck_assert_uint_eq(totals()->templates, 8);
 	ck_assert_int_eq(seen.n, 3);
+
+	/* Options templates: a 4-byte withdrawal record, then withdraw all. */
+	mb_options_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->templates, 9);
+	mb_data_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->records, 4);
+	mb_start(m, 0, 127);
+	mb_set(m, 3);
+	mb_template(m, 800, NULL, 0);
+	mb_end_set(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->template_withdrawals, 3);
+	ck_assert_uint_eq(totals()->bad_templates, 0);
+	mb_data_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->no_template, 3);
+	ck_assert_uint_eq(totals()->records, 4);
+	mb_options_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	mb_data_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->records, 5);
+	mb_start(m, 0, 127);
+	mb_set(m, 3);
+	mb_template(m, 3, NULL, 0);	/* withdraw all options templates */
+	mb_end_set(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->template_withdrawals, 4);
+	mb_data_800(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->no_template, 4);
+	ck_assert_uint_eq(totals()->records, 5);
+	ck_assert_int_eq(feed_file(MSG2), 0);	/* not an options template */
+	ck_assert_uint_eq(totals()->records, 6);
+	ck_assert_uint_eq(totals()->no_template, 4);
+	ck_assert_uint_eq(totals()->bad_templates, 0);
+	ck_assert_uint_eq(totals()->malformed, 0);
+	ck_assert_int_eq(seen.n, 6);
 	free(m);
 }
 END_TEST
