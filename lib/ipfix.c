@@ -914,7 +914,11 @@ msg_header(struct ipfix_session *s, const uint8_t *msg, size_t len)
 	return 0;
 }
 
-/* Walks the sets of msg, copying what libfixbuf may see to s->out. */
+/*
+ * Walks the sets of msg, copying what libfixbuf may see to s->out. Where it
+ * stops early, records in the sets after are not counted: the sequence
+ * number is then unsure.
+ */
 static void
 msg_sets(struct ipfix_session *s, const uint8_t *msg, size_t len)
 {
@@ -924,7 +928,7 @@ msg_sets(struct ipfix_session *s, const uint8_t *msg, size_t len)
 	while (off < len) {
 		if (len - off < IPFIX_SET_HDR_LEN) {
 			sess_log(s, LOG_WARNING, "trailing bytes");
-			s->bad = 1;
+			s->bad = s->seq_unsure = 1;
 			return;
 		}
 		id = rd16(msg + off);
@@ -932,7 +936,7 @@ msg_sets(struct ipfix_session *s, const uint8_t *msg, size_t len)
 		if (slen < IPFIX_SET_HDR_LEN || slen > len - off) {
 			sess_log(s, LOG_WARNING, "set %u: length %u past the "
 			    "message", id, slen);
-			s->bad = 1;
+			s->bad = s->seq_unsure = 1;
 			return;
 		}
 		if (id == IPFIX_SET_TEMPLATE || id == IPFIX_SET_OPTIONS)

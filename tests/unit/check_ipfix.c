@@ -965,6 +965,30 @@ START_TEST(test_sequence)
 	feed(m);
 	ck_assert_uint_eq(totals()->seq_gaps, 9);
 	ck_assert_uint_eq(totals()->records, 12);
+
+	/*
+	 * A message cut short at a bad set: the exporter sent 2 + 3 records,
+	 * 2 were seen. The next message's sequence number is no gap.
+	 */
+	seen_reset();
+	mb_seq_msg(m, 6, 2);
+	mb_set(m, 256);
+	mb_u16(m, 1);
+	mb_u16(m, 2);
+	mb_u16(m, 3);
+	mb_end_set(m);
+	m->b[m->set + 2] = 0x01;	/* length 256 + 10: past the message */
+	ck_assert_int_eq(feed(m), -1);
+	ck_assert_uint_eq(totals()->malformed, 1);
+	mb_seq_msg(m, 11, 1);
+	feed(m);
+	ck_assert_uint_eq(totals()->seq_gaps, 9);
+	mb_seq_msg(m, 12, 1);
+	feed(m);
+	ck_assert_uint_eq(totals()->seq_gaps, 9);
+	mb_seq_msg(m, 16, 1);		/* 3 lost: counting resumed */
+	feed(m);
+	ck_assert_uint_eq(totals()->seq_gaps, 12);
 	free(m);
 }
 END_TEST
