@@ -1022,7 +1022,9 @@ value_fits(enum field_type type, size_t len)
 
 /*
  * An RFC 6313 basicList at p[0..len): semantic, item element, item length,
- * items. Every item becomes one value; -1 when an item runs past the list.
+ * items. Every item becomes one value, replacing what the field held (an
+ * element repeated in a template: the last list wins, as for scalars); -1
+ * when an item runs past the list.
  */
 static int
 list_decode(struct record *rec, int field, const uint8_t *p, size_t len)
@@ -1034,10 +1036,8 @@ list_decode(struct record *rec, int field, const uint8_t *p, size_t len)
 	elen = rd16(p + 3);
 	if (p[1] & 0x80)
 		off += 4;
-	if (off > len)
+	if (off > len || record_set_empty_list(rec, field) == -1)
 		return -1;
-	if (off == len)
-		return record_set_empty_list(rec, field);
 	while (off < len) {
 		ilen = elen;
 		if (elen == IPFIX_VARLEN) {

@@ -64,6 +64,7 @@ static size_t	 mb_finish(struct mb *);
 static void	 mb_template(struct mb *, uint16_t, const struct spec *, int);
 static void	 mb_options_800(struct mb *);
 static void	 mb_data_800(struct mb *);
+static void	 mb_string_list(struct mb *, const char *const *, int);
 static int	 feed(struct mb *);
 static int	 feed_file(const char *);
 static const struct ipfix_counters *totals(void);
@@ -1114,6 +1115,59 @@ mapped_message(struct mb *m)
 	mb_end_set(m);
 }
 
+/* One basicList of strings (Cisco element 12348 items). */
+static void
+mb_string_list(struct mb *m, const char *const *items, int n)
+{
+	size_t	len = 9;
+	int	i;
+
+	for (i = 0; i < n; i++)
+		len += 1 + strlen(items[i]);
+	mb_u8(m, (uint8_t)len);
+	mb_u8(m, 3);				/* allOf */
+	mb_u16(m, 0x8000 | 12348);
+	mb_u16(m, 65535);
+	mb_u32(m, 9);
+	for (i = 0; i < n; i++) {
+		mb_u8(m, (uint8_t)strlen(items[i]));
+		mb_put(m, items[i], strlen(items[i]));
+	}
+}
+
+/*
+ * An element twice in one template: the last value wins, for a list as
+ * for a scalar, rather than the lists running together.
+ */
+START_TEST(test_repeated_element)
+{
+	static const struct spec sp[] = {
+		{ 0, 11, 2 }, { 9, 12352, 65535 }, { 0, 11, 2 },
+		{ 9, 12352, 65535 },
+	};
+	static const char *const first[] = { "a.dll", "b.dll" };
+	static const char *const second[] = { "c.dll" };
+	struct mb	*m = calloc(1, sizeof(*m));
+
+	mb_start(m, 0, 127);
+	mb_set(m, 2);
+	mb_template(m, 310, sp, 4);
+	mb_end_set(m);
+	mb_set(m, 310);
+	mb_u16(m, 53);
+	mb_string_list(m, first, 2);
+	mb_u16(m, 54);
+	mb_string_list(m, second, 1);
+	mb_end_set(m);
+	ck_assert_int_eq(feed(m), 0);
+	ck_assert_uint_eq(totals()->bad_records, 0);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_str_eq(seen.json[0], "{\"_template\":310,\"_odid\":127,"
+	    "\"dp\":54,\"mnl\":[\"c.dll\"]}");
+	free(m);
+}
+END_TEST
+
 START_TEST(test_operator_mapped_elements)
 {
 	struct field_error	 ferr;
@@ -1175,6 +1229,7 @@ ipfix_suite(void)
 	tcase_add_test(tc, test_totals_after_free);
 	tcase_add_test(tc, test_glib_log);
 	tcase_add_test(tc, test_operator_mapped_elements);
+	tcase_add_test(tc, test_repeated_element);
 	suite_add_tcase(s, tc);
 	return s;
 }
