@@ -767,8 +767,9 @@ tmpl_record(struct ipfix_session *s, int set_id, const uint8_t *p,
 /*
  * A template or options template set: accepted records are copied out.
  * An options template record takes 6 bytes, but a withdrawal (field count
- * 0, RFC 7011 §8.1) only 4 in either kind of set; fewer than 6 zero bytes
- * left in an options set are padding.
+ * 0, RFC 7011 §8.1) only 4 in either kind of set; fewer than 6 bytes left
+ * in an options set that are no withdrawal (a field count, or id 0) are
+ * padding.
  */
 static void
 tmpl_set(struct ipfix_session *s, int set_id, const uint8_t *p, size_t len)
