@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "field.h"
+#include "hash.h"
 
 #define S	FIELD_STRING
 #define U	FIELD_UINT
@@ -194,7 +195,6 @@ static const char *const type_names[] = {
 	[FIELD_HEX_LIST] = "hex_list",
 };
 
-static uint32_t	 name_hash(const char *, size_t);
 static int	 names_add(struct field_dict *, const char *, int);
 static int	 names_index(struct field_dict *, int);
 static int	 elem_cmp(const void *, const void *);
@@ -255,17 +255,6 @@ field_dict_get(const struct field_dict *d, int i)
 	return &d->defs[i];
 }
 
-static uint32_t
-name_hash(const char *s, size_t len)
-{
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 int
 field_dict_lookup(const struct field_dict *d, const char *name, size_t len)
 {
@@ -273,7 +262,7 @@ field_dict_lookup(const struct field_dict *d, const char *name, size_t len)
 
 	if (d->nslots == 0)
 		return FIELD_NONE;
-	for (i = name_hash(name, len) & mask; d->names[i].name != NULL;
+	for (i = hash_bytes(name, len) & mask; d->names[i].name != NULL;
 	    i = (i + 1) & mask) {
 		const char *n = d->names[i].name;
 
@@ -310,7 +299,7 @@ names_add(struct field_dict *d, const char *name, int field)
 		free(old);
 	}
 	mask = d->nslots - 1;
-	for (i = name_hash(name, strlen(name)) & mask; d->names[i].name != NULL;
+	for (i = hash_bytes(name, strlen(name)) & mask; d->names[i].name != NULL;
 	    i = (i + 1) & mask)
 		;
 	d->names[i].name = name;
