@@ -41,6 +41,8 @@ struct exporter_table {
 	unsigned			 max;
 	double				 idle_timeout;
 	struct exporter_counters	 counters;
+	exporter_session_fn		*free_fn;
+	void				*free_arg;
 };
 
 static int		 exporter_key(const struct sockaddr *,
@@ -170,6 +172,8 @@ exporter_remove(struct exporter_table *t, struct exporter *e)
 {
 	LIST_REMOVE(e, bucket);
 	TAILQ_REMOVE(&t->lru, e, lru);
+	if (t->free_fn != NULL)
+		t->free_fn(e->session, t->free_arg);
 	ipfix_session_free(e->session);
 	free(e);
 	t->counters.live--;
@@ -216,6 +220,24 @@ exporter_expire(struct exporter_table *t, double now)
 		exporter_remove(t, e);
 		t->counters.expired++;
 	}
+}
+
+void
+exporter_foreach(const struct exporter_table *t, exporter_session_fn *fn,
+    void *arg)
+{
+	struct exporter	*e;
+
+	TAILQ_FOREACH(e, &t->lru, lru)
+		fn(e->session, arg);
+}
+
+void
+exporter_set_free_hook(struct exporter_table *t, exporter_session_fn *fn,
+    void *arg)
+{
+	t->free_fn = fn;
+	t->free_arg = arg;
 }
 
 const struct exporter_counters *

@@ -20,6 +20,9 @@ struct ipfix_collector;
 struct ipfix_session;
 struct exporter_table;
 
+/* Called with a session, live or about to be freed; see exporter_foreach(). */
+typedef void	exporter_session_fn(const struct ipfix_session *, void *arg);
+
 struct exporter_counters {
 	uint64_t	live;		/* sessions in the table now */
 	uint64_t	created;
@@ -45,6 +48,19 @@ struct ipfix_session	*exporter_session(struct exporter_table *,
 			    const struct sockaddr *sa, double now);
 /* Frees the sessions not seen since now - idle_timeout. */
 void			 exporter_expire(struct exporter_table *, double now);
+/*
+ * Calls fn for every session in the table, least recently seen first. fn
+ * must not call into the table.
+ */
+void			 exporter_foreach(const struct exporter_table *,
+			    exporter_session_fn *fn, void *arg);
+/*
+ * fn is called for each session just before it is freed (idle expiry,
+ * eviction, exporter_table_free()) so that its counters can be logged.
+ * NULL: none (the default). fn must not call into the table.
+ */
+void			 exporter_set_free_hook(struct exporter_table *,
+			    exporter_session_fn *fn, void *arg);
 const struct exporter_counters *exporter_counters(
 			    const struct exporter_table *);
 

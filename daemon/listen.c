@@ -77,6 +77,8 @@ struct listen {
 
 	struct listen_counters		 counters;
 	struct log_limit		 limit;
+	exporter_session_fn		*free_fn;
+	void				*free_arg;
 };
 
 static int	listen_config(struct listen *, const struct config_listener *);
@@ -169,6 +171,22 @@ const struct listen_counters *
 listen_counters(const struct listen *l)
 {
 	return &l->counters;
+}
+
+void
+listen_foreach(const struct listen *l, exporter_session_fn *fn, void *arg)
+{
+	struct tcp_conn	*c;
+
+	TAILQ_FOREACH(c, &l->conns, entry)
+		fn(c->session, arg);
+}
+
+void
+listen_set_free_hook(struct listen *l, exporter_session_fn *fn, void *arg)
+{
+	l->free_fn = fn;
+	l->free_arg = arg;
 }
 
 static void
@@ -544,6 +562,8 @@ tcp_conn_free(struct tcp_conn *c)
 	l->counters.tcp_closed++;
 	l->counters.tcp_live--;
 	bufferevent_free(c->bev);
+	if (l->free_fn != NULL)
+		l->free_fn(c->session, l->free_arg);
 	ipfix_session_free(c->session);
 	free(c);
 }

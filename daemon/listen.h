@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "exporter.h"
+
 struct event_base;
 struct config;
 struct ipfix_collector;
@@ -57,5 +59,18 @@ void		 listen_shutdown(struct listen *);
 /* Shuts down and frees. NULL: no-op. */
 void		 listen_free(struct listen *);
 const struct listen_counters *listen_counters(const struct listen *);
+/*
+ * Calls fn for the session of every open TCP connection, oldest first. fn
+ * must not call into the listeners.
+ */
+void		 listen_foreach(const struct listen *, exporter_session_fn *fn,
+		    void *arg);
+/*
+ * fn is called for a TCP connection's session just before it is freed (on
+ * close for any reason, listen_shutdown() included). NULL: none (the
+ * default). fn must not call into the listeners.
+ */
+void		 listen_set_free_hook(struct listen *, exporter_session_fn *fn,
+		    void *arg);
 
 #endif

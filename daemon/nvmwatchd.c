@@ -27,6 +27,8 @@
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
 #define TIMER_MIN		1.0	/* seconds between expiry runs */
 #define TIMER_MAX		10.0
+#define STATS_SESSION_LINES	1000	/* per-session lines per dump */
+#define STATS_FINAL_BURST	100	/* final=1 sessions per log window */
 
 struct nvmwatchd {
 	struct config		*conf;
@@ -40,7 +42,21 @@ struct nvmwatchd {
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
 	struct log_limit	 limit;		/* decoder messages */
+	struct log_limit	 final_limit;	/* final=1 session lines */
 	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
+	uint64_t		 final_suppressed; /* sessions not logged */
+};
+
+/* One dump of per-session lines: "stats: exporter=... odid=...". */
+struct stats_dump {
+	const char		*proto;		/* "udp" or "tcp" */
+	const char		*name;		/* the session's */
+	int			 final;		/* the session is being freed */
+	unsigned		 lines;		/* logged so far */
+	unsigned		 max;		/* lines; 0: no limit */
+	int			 skipped;	/* this session lost a line */
+	uint64_t		 not_listed;	/* sessions with lines left out */
+	struct ipfix_counters	 rest;		/* totals less the domains */
 };
 
 static void	usage(int) __attribute__((noreturn));
@@ -57,6 +73,18 @@ static void	nvmwatchd_ipfix_log(int, const char *, void *);
 static void	nvmwatchd_signal(evutil_socket_t, short, void *);
 static void	nvmwatchd_timer(evutil_socket_t, short, void *);
 static void	stats_log(struct nvmwatchd *);
+static void	stats_sessions(struct nvmwatchd *);
+static void	stats_session_udp(const struct ipfix_session *, void *);
+static void	stats_session_tcp(const struct ipfix_session *, void *);
+static void	stats_final_udp(const struct ipfix_session *, void *);
+static void	stats_final_tcp(const struct ipfix_session *, void *);
+static void	stats_final(struct nvmwatchd *, const struct ipfix_session *,
+		    const char *);
+static void	stats_session(struct stats_dump *,
+		    const struct ipfix_session *);
+static void	stats_domain(uint32_t, const struct ipfix_counters *, void *);
+static void	stats_session_line(struct stats_dump *, const char *,
+		    const struct ipfix_counters *);
 static void	stats_ipfix(struct buf *, const struct ipfix_counters *);
 static void	stats_enrich(struct buf *, const struct enrich_counters *);
 static void	stats_listen(struct buf *, const struct listen_counters *);
@@ -188,6 +216,8 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 
 	memset(&err, 0, sizeof(err));
 	env->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(10);
+	env->final_limit =
+	    (struct log_limit)LOG_LIMIT_INITIALIZER(STATS_FINAL_BURST);
 	if ((env->conf = config_load(path, &err)) == NULL) {
 		config_error_print(&err);
 		return -1;
@@ -206,7 +236,11 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		return -1;
 	env->listen = listen_new(env->base, env->conf, env->collector,
 	    env->exporters, env->output);
-	return env->listen == NULL ? -1 : 0;
+	if (env->listen == NULL)
+		return -1;
+	exporter_set_free_hook(env->exporters, stats_final_udp, env);
+	listen_set_free_hook(env->listen, stats_final_tcp, env);
+	return 0;
 }
 
 /* Dictionary, decoder, enrichment and the records file. */
@@ -291,6 +325,9 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		output_flush(env->output);
 		stats_log(env);
 	}
+	/* The UDP sessions still live were just listed by stats_log(). */
+	if (env->exporters != NULL)
+		exporter_set_free_hook(env->exporters, NULL, NULL);
 	listen_free(env->listen);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
@@ -374,7 +411,10 @@ nvmwatchd_timer(evutil_socket_t fd, short what, void *arg)
 	enrich_expire(env->enrich, now);
 }
 
-/* One line, "stats: key=value ...", that tests and operators parse. */
+/*
+ * One line, "stats: key=value ...", that tests and operators parse; then
+ * one line per live session and observation domain (stats_sessions()).
+ */
 static void
 stats_log(struct nvmwatchd *env)
 {
@@ -398,8 +438,9 @@ stats_log(struct nvmwatchd *env)
 	}
 	stats_ipfix(&b, ipfix_collector_totals(env->collector));
 	stats_enrich(&b, enrich_counters(env->enrich));
-	buf_printf(&b, " enrich_failed=%llu",
-	    (unsigned long long)env->enrich_failed);
+	buf_printf(&b, " enrich_failed=%llu final_suppressed=%llu",
+	    (unsigned long long)env->enrich_failed,
+	    (unsigned long long)env->final_suppressed);
 	if (env->output != NULL) {
 		o = output_counters(env->output);
 		buf_printf(&b, " records_written=%llu bytes_written=%llu"
@@ -409,6 +450,147 @@ stats_log(struct nvmwatchd *env)
 		    (unsigned long long)o->write_errors,
 		    (unsigned long long)o->records_lost);
 	}
+	if (!b.failed)
+		log_info("%s", b.data);
+	buf_free(&b);
+	stats_sessions(env);
+}
+
+/*
+ * A line per live session and observation domain, UDP then TCP, at most
+ * STATS_SESSION_LINES; then, if lines were left out, how many sessions
+ * lost lines.
+ */
+static void
+stats_sessions(struct nvmwatchd *env)
+{
+	struct stats_dump	d;
+
+	memset(&d, 0, sizeof(d));
+	d.max = STATS_SESSION_LINES;
+	if (env->exporters != NULL)
+		exporter_foreach(env->exporters, stats_session_udp, &d);
+	if (env->listen != NULL)
+		listen_foreach(env->listen, stats_session_tcp, &d);
+	if (d.not_listed > 0)
+		log_info("stats: exporters_not_listed=%llu",
+		    (unsigned long long)d.not_listed);
+}
+
+static void
+stats_session_udp(const struct ipfix_session *s, void *arg)
+{
+	struct stats_dump	*d = arg;
+
+	d->proto = "udp";
+	stats_session(d, s);
+}
+
+static void
+stats_session_tcp(const struct ipfix_session *s, void *arg)
+{
+	struct stats_dump	*d = arg;
+
+	d->proto = "tcp";
+	stats_session(d, s);
+}
+
+static void
+stats_final_udp(const struct ipfix_session *s, void *arg)
+{
+	stats_final(arg, s, "udp");
+}
+
+static void
+stats_final_tcp(const struct ipfix_session *s, void *arg)
+{
+	stats_final(arg, s, "tcp");
+}
+
+/*
+ * A session is about to be freed: log its counters with final=1. Rate
+ * limited per session; the sessions suppressed are counted in the stats
+ * line (final_suppressed) and by log_limit()'s own line.
+ */
+static void
+stats_final(struct nvmwatchd *env, const struct ipfix_session *s,
+    const char *proto)
+{
+	struct stats_dump	d;
+
+	if (LOG_INFO > log_getlevel())
+		return;
+	if (!log_limit(&env->final_limit, (time_t)nvmwatchd_now(env))) {
+		env->final_suppressed++;
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	d.proto = proto;
+	d.final = 1;
+	stats_session(&d, s);
+}
+
+/*
+ * The session's domains, then "odid=none" for what no domain was charged
+ * with (messages with a bad header), when there is any.
+ */
+static void
+stats_session(struct stats_dump *d, const struct ipfix_session *s)
+{
+	d->name = ipfix_session_name(s);
+	d->skipped = 0;
+	d->rest = *ipfix_session_totals(s);
+	ipfix_session_domains(s, stats_domain, d);
+	if (d->rest.messages > 0)
+		stats_session_line(d, "none", &d->rest);
+	if (d->skipped)
+		d->not_listed++;
+}
+
+static void
+stats_domain(uint32_t odid, const struct ipfix_counters *c, void *arg)
+{
+	struct stats_dump	*d = arg;
+	struct ipfix_counters	*r = &d->rest;
+	char			 id[16];
+	int			 k;
+
+#define SUB(f)	r->f = r->f > c->f ? r->f - c->f : 0
+	SUB(messages);
+	SUB(malformed);
+	SUB(records);
+	for (k = 0; k < RECORD_KIND_COUNT; k++)
+		SUB(records_kind[k]);
+	SUB(no_template);
+	SUB(bad_records);
+	SUB(seq_gaps);
+	SUB(templates);
+	SUB(template_withdrawals);
+	SUB(bad_templates);
+	SUB(unknown_elements);
+#undef SUB
+	if (odid == IPFIX_DOMAIN_OVERFLOW)
+		snprintf(id, sizeof(id), "overflow");
+	else
+		snprintf(id, sizeof(id), "%lu", (unsigned long)odid);
+	stats_session_line(d, id, c);
+}
+
+static void
+stats_session_line(struct stats_dump *d, const char *odid,
+    const struct ipfix_counters *c)
+{
+	struct buf	b;
+
+	if (d->max > 0 && d->lines >= d->max) {
+		d->skipped = 1;
+		return;
+	}
+	d->lines++;
+	memset(&b, 0, sizeof(b));
+	buf_printf(&b, "stats: exporter=%s proto=%s odid=%s%s", d->name,
+	    d->proto, odid, d->final ? " final=1" : "");
+	stats_ipfix(&b, c);
 	if (!b.failed)
 		log_info("%s", b.data);
 	buf_free(&b);

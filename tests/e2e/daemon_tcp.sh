@@ -29,4 +29,15 @@ expect_stat tcp_accepted -eq 2
 expect_stat tcp_bad_framing -eq 0
 expect_stat tcp_truncated -eq 0
 expect_stat tcp_live -eq 0
+n6=$(lines "$T/truth6.jsonl")
+# One session per send run: a line for each, odid 127, with its records.
+expect_exporter_stat 127.0.0.1 tcp 127 records -eq "$n4"
+expect_exporter_stat "[::1]" tcp 127 records -eq "$n6"
+expect_exporter_stat 127.0.0.1 tcp 127 seq_gaps -eq 0
+expect_exporter_stat "[::1]" tcp 127 seq_gaps -eq 0
+expect_exporter_stat 127.0.0.1 tcp 127 malformed -eq 0
+expect_exporter_stat "[::1]" tcp 127 no_template -eq 0
+# The connections were closed: their lines are final=1.
+[ "$(grep -c "stats: exporter=[^ ]* proto=tcp odid=127 final=1 " \
+    "$T/daemon.log")" -eq 2 ] || fail "expected 2 final=1 lines"
 echo "ok: $n records over TCP (IPv4 and IPv6)"

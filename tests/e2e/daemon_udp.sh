@@ -34,5 +34,16 @@ expect_stat no_template -eq 0
 expect_stat seq_gaps -eq 0
 expect_stat udp_kernel_drops -eq 0
 expect_stat sessions_created -eq 2
+n6=$(lines "$T/truth6.jsonl")
+# One session per send run: a line for each, odid 127, with its records.
+expect_exporter_stat 127.0.0.1 udp 127 records -eq "$n4"
+expect_exporter_stat "[::1]" udp 127 records -eq "$n6"
+expect_exporter_stat 127.0.0.1 udp 127 seq_gaps -eq 0
+expect_exporter_stat "[::1]" udp 127 seq_gaps -eq 0
+expect_exporter_stat 127.0.0.1 udp 127 malformed -eq 0
+expect_exporter_stat "[::1]" udp 127 no_template -eq 0
+# Live at shutdown: listed after the last totals line, not final.
+grep -q "stats: exporter=127\.0\.0\.1:[0-9]* proto=udp odid=127 messages=" \
+    "$T/daemon.log" || fail "no live UDP session line"
 expect_stat write_errors -eq 0
 echo "ok: $n records over UDP (IPv4 and IPv6)"

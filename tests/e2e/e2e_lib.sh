@@ -118,10 +118,33 @@ lines() {
 	fi
 }
 
+# stats_totals: the daemon's collector-wide stats lines, without the
+# per-session ones ("stats: exporter=...", "stats: exporters_not_listed=").
+stats_totals() {
+	grep -o 'stats:.*' "$T/daemon.log" |
+	    grep -v -e '^stats: exporter=' -e '^stats: exporters_not_listed='
+}
+
 # stat KEY: the value of KEY in the daemon's last stats line.
 stat() {
-	grep -o 'stats:.*' "$T/daemon.log" | tail -n 1 |
-	    tr ' ' '\n' | sed -n "s/^$1=//p"
+	stats_totals | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# exporter_stat ADDR PROTO ODID KEY: the value of KEY in the last
+# per-session stats line (live or final=1) of the exporter at ADDR (any
+# port; "[::1]" for IPv6) over PROTO for observation domain ODID.
+exporter_stat() {
+	grep -o 'stats: exporter=.*' "$T/daemon.log" |
+	    grep -F "stats: exporter=$1:" |
+	    grep -E "^stats: exporter=[^ ]* proto=$2 odid=$3( |\$)" |
+	    tail -n 1 | tr ' ' '\n' | sed -n "s/^$4=//p"
+}
+
+# expect_exporter_stat ADDR PROTO ODID KEY OP VALUE; see exporter_stat.
+expect_exporter_stat() {
+	v=$(exporter_stat "$1" "$2" "$3" "$4")
+	[ -n "$v" ] || fail "no stats line with $4 for $1 $2 odid=$3"
+	[ "$v" "$5" "$6" ] || fail "$1 $2 odid=$3: $4=$v, expected $5 $6"
 }
 
 # expect_stat KEY OP VALUE, OP one of test(1)'s -eq -gt -ge ...
@@ -133,9 +156,9 @@ expect_stat() {
 
 # usr1_stats: asks for a stats line and waits for it.
 usr1_stats() {
-	before=$(grep -c 'stats:' "$T/daemon.log")
+	before=$(stats_totals | wc -l)
 	kill -USR1 "$DAEMON_PID"
-	wait_until 10 '[ "$(grep -c "stats:" "$T/daemon.log")" -gt "$before" ]' ||
+	wait_until 10 '[ "$(stats_totals | wc -l)" -gt "$before" ]' ||
 	    fail "no stats line after SIGUSR1"
 }
 
