@@ -15,6 +15,7 @@
 
 #include "ipfix.h"
 #include "exporter.h"
+#include "hash.h"
 #include "log.h"
 
 struct exporter_key {
@@ -116,19 +117,10 @@ exporter_key(const struct sockaddr *sa, struct exporter_key *k)
 	return -1;
 }
 
-/* FNV-1a over the key's bytes. */
 static size_t
 exporter_hash(const struct exporter_key *k)
 {
-	const uint8_t	*p = (const uint8_t *)k;
-	uint32_t	 h = 2166136261u;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 16777619u;
-	}
-	return h;
+	return hash_bytes(k, sizeof(*k));
 }
 
 static struct exporter *

@@ -88,7 +88,6 @@ static int	listen_socket(struct listen *, struct listener *,
 		    const struct addrinfo *);
 static int	listen_udp_buffers(struct listen *);
 static void	listen_rcvbuf(struct listen *, struct listener *);
-static double	listen_now(struct listen *);
 static void	listener_free(struct listener *);
 
 static void	udp_read(evutil_socket_t, short, void *);
@@ -341,12 +340,12 @@ listen_udp_buffers(struct listen *l)
 	return 0;
 }
 
-static double
-listen_now(struct listen *l)
+double
+loop_now(struct event_base *base)
 {
 	struct timeval	tv;
 
-	if (event_base_gettimeofday_cached(l->base, &tv) == -1)
+	if (event_base_gettimeofday_cached(base, &tv) == -1)
 		gettimeofday(&tv, NULL);
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
@@ -356,7 +355,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener	*ls = arg;
 	struct listen	*l = ls->l;
-	double		 now = listen_now(l);
+	double		 now = loop_now(l->base);
 	int		 i, n, round;
 
 	for (round = 0; round < UDP_ROUNDS; round++) {
@@ -574,7 +573,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct tcp_conn	*c = arg;
 	struct listen	*l = c->l;
 	struct evbuffer	*in = bufferevent_get_input(bev);
-	double		 now = listen_now(l);
+	double		 now = loop_now(l->base);
 	int		 rv;
 
 	while ((rv = tcp_message(c, in, now)) == 1)

@@ -73,4 +73,10 @@ void		 listen_foreach(const struct listen *, exporter_session_fn *fn,
 void		 listen_set_free_hook(struct listen *, exporter_session_fn *fn,
 		    void *arg);
 
+/*
+ * The event loop's cached time in seconds: the `now` every lib/ call that
+ * depends on time is given. Falls back to gettimeofday() outside the loop.
+ */
+double	loop_now(struct event_base *);
+
 #endif

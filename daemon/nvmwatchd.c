@@ -67,7 +67,6 @@ static int	nvmwatchd_start(struct nvmwatchd *, const char *, int);
 static int	nvmwatchd_pipeline(struct nvmwatchd *);
 static int	nvmwatchd_events(struct nvmwatchd *);
 static void	nvmwatchd_stop(struct nvmwatchd *);
-static double	nvmwatchd_now(struct nvmwatchd *);
 static void	nvmwatchd_record(struct record *, void *);
 static void	nvmwatchd_ipfix_log(int, const char *, void *);
 static void	nvmwatchd_signal(evutil_socket_t, short, void *);
@@ -347,23 +346,13 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	memset(env, 0, sizeof(*env));
 }
 
-static double
-nvmwatchd_now(struct nvmwatchd *env)
-{
-	struct timeval	tv;
-
-	if (event_base_gettimeofday_cached(env->base, &tv) == -1)
-		gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 /* The decoder's record callback: enrich, then write. */
 static void
 nvmwatchd_record(struct record *rec, void *arg)
 {
 	struct nvmwatchd	*env = arg;
 
-	if (enrich_apply(env->enrich, rec, nvmwatchd_now(env)) == -1)
+	if (enrich_apply(env->enrich, rec, loop_now(env->base)) == -1)
 		env->enrich_failed++;
 	if (env->output != NULL)
 		output_record(env->output, rec);
@@ -377,7 +366,7 @@ nvmwatchd_ipfix_log(int prio, const char *msg, void *arg)
 
 	if (prio > log_getlevel())
 		return;
-	if (log_limit(&env->limit, (time_t)nvmwatchd_now(env)))
+	if (log_limit(&env->limit, (time_t)loop_now(env->base)))
 		log_msg(prio, "%s", msg);
 }
 
@@ -405,7 +394,7 @@ static void
 nvmwatchd_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct nvmwatchd	*env = arg;
-	double			 now = nvmwatchd_now(env);
+	double			 now = loop_now(env->base);
 
 	exporter_expire(env->exporters, now);
 	enrich_expire(env->enrich, now);
@@ -520,7 +509,7 @@ stats_final(struct nvmwatchd *env, const struct ipfix_session *s,
 
 	if (LOG_INFO > log_getlevel())
 		return;
-	if (!log_limit(&env->final_limit, (time_t)nvmwatchd_now(env))) {
+	if (!log_limit(&env->final_limit, (time_t)loop_now(env->base))) {
 		env->final_suppressed++;
 		return;
 	}
