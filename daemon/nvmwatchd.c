@@ -23,6 +23,7 @@
 #include "listen.h"
 #include "log.h"
 #include "output.h"
+#include "stats.h"
 
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
 #define TIMER_MIN		1.0	/* seconds between expiry runs */
@@ -84,9 +85,6 @@ static void	stats_session(struct stats_dump *,
 static void	stats_domain(uint32_t, const struct ipfix_counters *, void *);
 static void	stats_session_line(struct stats_dump *, const char *,
 		    const struct ipfix_counters *);
-static void	stats_ipfix(struct buf *, const struct ipfix_counters *);
-static void	stats_enrich(struct buf *, const struct enrich_counters *);
-static void	stats_listen(struct buf *, const struct listen_counters *);
 static int	daemonize(struct event_base *);
 
 static void
@@ -407,38 +405,22 @@ nvmwatchd_timer(evutil_socket_t fd, short what, void *arg)
 static void
 stats_log(struct nvmwatchd *env)
 {
-	struct buf			 b;
-	const struct exporter_counters	*e;
-	const struct output_counters	*o;
+	struct buf	b;
 
 	memset(&b, 0, sizeof(b));
 	buf_puts(&b, "stats:");
 	if (env->listen != NULL)
-		stats_listen(&b, listen_counters(env->listen));
-	if (env->exporters != NULL) {
-		e = exporter_counters(env->exporters);
-		buf_printf(&b, " sessions_live=%llu sessions_created=%llu"
-		    " sessions_evicted=%llu sessions_expired=%llu"
-		    " sessions_failed=%llu", (unsigned long long)e->live,
-		    (unsigned long long)e->created,
-		    (unsigned long long)e->evicted,
-		    (unsigned long long)e->expired,
-		    (unsigned long long)e->failed);
-	}
-	stats_ipfix(&b, ipfix_collector_totals(env->collector));
-	stats_enrich(&b, enrich_counters(env->enrich));
+		stats_put(&b, &stats_listen, listen_counters(env->listen));
+	if (env->exporters != NULL)
+		stats_put(&b, &stats_exporter,
+		    exporter_counters(env->exporters));
+	stats_put(&b, &stats_ipfix, ipfix_collector_totals(env->collector));
+	stats_put(&b, &stats_enrich, enrich_counters(env->enrich));
 	buf_printf(&b, " enrich_failed=%llu final_suppressed=%llu",
 	    (unsigned long long)env->enrich_failed,
 	    (unsigned long long)env->final_suppressed);
-	if (env->output != NULL) {
-		o = output_counters(env->output);
-		buf_printf(&b, " records_written=%llu bytes_written=%llu"
-		    " write_errors=%llu records_lost=%llu",
-		    (unsigned long long)o->records_written,
-		    (unsigned long long)o->bytes_written,
-		    (unsigned long long)o->write_errors,
-		    (unsigned long long)o->records_lost);
-	}
+	if (env->output != NULL)
+		stats_put(&b, &stats_output, output_counters(env->output));
 	if (!b.failed)
 		log_info("%s", b.data);
 	buf_free(&b);
@@ -540,24 +522,9 @@ static void
 stats_domain(uint32_t odid, const struct ipfix_counters *c, void *arg)
 {
 	struct stats_dump	*d = arg;
-	struct ipfix_counters	*r = &d->rest;
 	char			 id[16];
-	int			 k;
 
-#define SUB(f)	r->f = r->f > c->f ? r->f - c->f : 0
-	SUB(messages);
-	SUB(malformed);
-	SUB(records);
-	for (k = 0; k < RECORD_KIND_COUNT; k++)
-		SUB(records_kind[k]);
-	SUB(no_template);
-	SUB(bad_records);
-	SUB(seq_gaps);
-	SUB(templates);
-	SUB(template_withdrawals);
-	SUB(bad_templates);
-	SUB(unknown_elements);
-#undef SUB
+	stats_sub(&stats_ipfix, &d->rest, c);
 	if (odid == IPFIX_DOMAIN_OVERFLOW)
 		snprintf(id, sizeof(id), "overflow");
 	else
@@ -579,79 +546,10 @@ stats_session_line(struct stats_dump *d, const char *odid,
 	memset(&b, 0, sizeof(b));
 	buf_printf(&b, "stats: exporter=%s proto=%s odid=%s%s", d->name,
 	    d->proto, odid, d->final ? " final=1" : "");
-	stats_ipfix(&b, c);
+	stats_put(&b, &stats_ipfix, c);
 	if (!b.failed)
 		log_info("%s", b.data);
 	buf_free(&b);
-}
-
-static void
-stats_listen(struct buf *b, const struct listen_counters *c)
-{
-	buf_printf(b, " udp_datagrams=%llu udp_bytes=%llu udp_denied=%llu"
-	    " udp_truncated=%llu udp_kernel_drops=%llu udp_errors=%llu",
-	    (unsigned long long)c->udp_datagrams,
-	    (unsigned long long)c->udp_bytes,
-	    (unsigned long long)c->udp_denied,
-	    (unsigned long long)c->udp_truncated,
-	    (unsigned long long)c->udp_kernel_drops,
-	    (unsigned long long)c->udp_errors);
-	buf_printf(b, " tcp_accepted=%llu tcp_refused=%llu tcp_denied=%llu"
-	    " tcp_closed=%llu tcp_bad_framing=%llu tcp_idle_closed=%llu"
-	    " tcp_truncated=%llu tcp_errors=%llu tcp_messages=%llu"
-	    " tcp_bytes=%llu tcp_live=%llu",
-	    (unsigned long long)c->tcp_accepted,
-	    (unsigned long long)c->tcp_refused,
-	    (unsigned long long)c->tcp_denied,
-	    (unsigned long long)c->tcp_closed,
-	    (unsigned long long)c->tcp_bad_framing,
-	    (unsigned long long)c->tcp_idle_closed,
-	    (unsigned long long)c->tcp_truncated,
-	    (unsigned long long)c->tcp_errors,
-	    (unsigned long long)c->tcp_messages,
-	    (unsigned long long)c->tcp_bytes,
-	    (unsigned long long)c->tcp_live);
-}
-
-static void
-stats_ipfix(struct buf *b, const struct ipfix_counters *c)
-{
-	int	k;
-
-	buf_printf(b, " messages=%llu malformed=%llu records=%llu",
-	    (unsigned long long)c->messages,
-	    (unsigned long long)c->malformed,
-	    (unsigned long long)c->records);
-	for (k = 0; k < RECORD_KIND_COUNT; k++)
-		buf_printf(b, " records_%s=%llu", record_kind_name(k),
-		    (unsigned long long)c->records_kind[k]);
-	buf_printf(b, " no_template=%llu bad_records=%llu seq_gaps=%llu"
-	    " templates=%llu template_withdrawals=%llu bad_templates=%llu"
-	    " unknown_elements=%llu",
-	    (unsigned long long)c->no_template,
-	    (unsigned long long)c->bad_records,
-	    (unsigned long long)c->seq_gaps,
-	    (unsigned long long)c->templates,
-	    (unsigned long long)c->template_withdrawals,
-	    (unsigned long long)c->bad_templates,
-	    (unsigned long long)c->unknown_elements);
-}
-
-static void
-stats_enrich(struct buf *b, const struct enrich_counters *c)
-{
-	buf_printf(b, " enrich_endpoints=%llu enrich_interfaces=%llu"
-	    " enrich_processes=%llu enrich_updates=%llu enrich_joins=%llu"
-	    " enrich_misses=%llu enrich_evicted_full=%llu"
-	    " enrich_evicted_age=%llu",
-	    (unsigned long long)c->endpoints,
-	    (unsigned long long)c->interfaces,
-	    (unsigned long long)c->processes,
-	    (unsigned long long)c->updates,
-	    (unsigned long long)c->joins,
-	    (unsigned long long)c->misses,
-	    (unsigned long long)c->evicted_full,
-	    (unsigned long long)c->evicted_age);
 }
 
 /*

@@ -5,6 +5,7 @@ add_executable(nvmwatchd
 	listen.c
 	log.c
 	output.c
+	stats.c
 )
 target_link_libraries(nvmwatchd PRIVATE
 	nvmwatch PkgConfig::LIBEVENT PkgConfig::SYSTEMD)

@@ -1,0 +1,129 @@
+/*
+ * stats.c - counter tables and their key=value rendering; see stats.h.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "enrich.h"
+#include "exporter.h"
+#include "ipfix.h"
+#include "listen.h"
+#include "output.h"
+#include "record.h"
+#include "stats.h"
+
+#define F(type, member)		{ #member, offsetof(type, member) }
+#define TABLE(prefix, fields)	{ prefix, fields, \
+				    sizeof(fields) / sizeof(fields[0]) }
+
+static const struct stats_field listen_fields[] = {
+	F(struct listen_counters, udp_datagrams),
+	F(struct listen_counters, udp_bytes),
+	F(struct listen_counters, udp_denied),
+	F(struct listen_counters, udp_truncated),
+	F(struct listen_counters, udp_kernel_drops),
+	F(struct listen_counters, udp_errors),
+	F(struct listen_counters, tcp_accepted),
+	F(struct listen_counters, tcp_refused),
+	F(struct listen_counters, tcp_denied),
+	F(struct listen_counters, tcp_closed),
+	F(struct listen_counters, tcp_bad_framing),
+	F(struct listen_counters, tcp_idle_closed),
+	F(struct listen_counters, tcp_truncated),
+	F(struct listen_counters, tcp_errors),
+	F(struct listen_counters, tcp_messages),
+	F(struct listen_counters, tcp_bytes),
+	F(struct listen_counters, tcp_live),
+};
+
+static const struct stats_field exporter_fields[] = {
+	F(struct exporter_counters, live),
+	F(struct exporter_counters, created),
+	F(struct exporter_counters, evicted),
+	F(struct exporter_counters, expired),
+	F(struct exporter_counters, failed),
+};
+
+_Static_assert(RECORD_KIND_COUNT == 5, "stats: one records_<kind> per kind");
+
+static const struct stats_field ipfix_fields[] = {
+	F(struct ipfix_counters, messages),
+	F(struct ipfix_counters, malformed),
+	F(struct ipfix_counters, records),
+	{ "records_unknown", offsetof(struct ipfix_counters,
+	    records_kind[RECORD_UNKNOWN]) },
+	{ "records_flow", offsetof(struct ipfix_counters,
+	    records_kind[RECORD_FLOW]) },
+	{ "records_endpoint", offsetof(struct ipfix_counters,
+	    records_kind[RECORD_ENDPOINT]) },
+	{ "records_interface", offsetof(struct ipfix_counters,
+	    records_kind[RECORD_INTERFACE]) },
+	{ "records_process", offsetof(struct ipfix_counters,
+	    records_kind[RECORD_PROCESS]) },
+	F(struct ipfix_counters, no_template),
+	F(struct ipfix_counters, bad_records),
+	F(struct ipfix_counters, seq_gaps),
+	F(struct ipfix_counters, templates),
+	F(struct ipfix_counters, template_withdrawals),
+	F(struct ipfix_counters, bad_templates),
+	F(struct ipfix_counters, unknown_elements),
+};
+
+static const struct stats_field enrich_fields[] = {
+	F(struct enrich_counters, endpoints),
+	F(struct enrich_counters, interfaces),
+	F(struct enrich_counters, processes),
+	F(struct enrich_counters, updates),
+	F(struct enrich_counters, joins),
+	F(struct enrich_counters, misses),
+	F(struct enrich_counters, evicted_full),
+	F(struct enrich_counters, evicted_age),
+};
+
+static const struct stats_field output_fields[] = {
+	F(struct output_counters, records_written),
+	F(struct output_counters, bytes_written),
+	F(struct output_counters, write_errors),
+	F(struct output_counters, records_lost),
+};
+
+const struct stats_table stats_listen = TABLE("", listen_fields);
+const struct stats_table stats_exporter = TABLE("sessions_", exporter_fields);
+const struct stats_table stats_ipfix = TABLE("", ipfix_fields);
+const struct stats_table stats_enrich = TABLE("enrich_", enrich_fields);
+const struct stats_table stats_output = TABLE("", output_fields);
+
+static uint64_t
+field_get(const void *counters, const struct stats_field *f)
+{
+	uint64_t	v;
+
+	memcpy(&v, (const char *)counters + f->off, sizeof(v));
+	return v;
+}
+
+void
+stats_put(struct buf *b, const struct stats_table *t, const void *counters)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nfields; i++)
+		buf_printf(b, " %s%s=%llu", t->prefix, t->fields[i].name,
+		    (unsigned long long)field_get(counters, &t->fields[i]));
+}
+
+void
+stats_sub(const struct stats_table *t, void *dst, const void *src)
+{
+	uint64_t	d, s;
+	size_t		i;
+
+	for (i = 0; i < t->nfields; i++) {
+		d = field_get(dst, &t->fields[i]);
+		s = field_get(src, &t->fields[i]);
+		d = d > s ? d - s : 0;
+		memcpy((char *)dst + t->fields[i].off, &d, sizeof(d));
+	}
+}
