@@ -190,3 +190,42 @@ same_records() {
 		fail "$2 differs from $1"
 	fi
 }
+
+# deliver_v4_v6 PROTO "V4 SEND OPTIONS" "V6 SEND OPTIONS": one send run to
+# 127.0.0.1:$port4 and one to [::1]:$port6, each waited for in the records
+# file; then stops the daemon. Sets n4, n6 and n (their sum) and writes
+# $T/truth.jsonl, the two truth files in order.
+deliver_v4_v6() {
+	dv_proto=$1
+	# shellcheck disable=SC2086
+	nvm_send "$dv_proto" 127.0.0.1 "$port4" "$T/truth4.jsonl" $2
+	n4=$(lines "$T/truth4.jsonl")
+	wait_records "$T/records.jsonl" "$n4"
+	# shellcheck disable=SC2086
+	nvm_send "$dv_proto" ::1 "$port6" "$T/truth6.jsonl" $3
+	n6=$(lines "$T/truth6.jsonl")
+	cat "$T/truth4.jsonl" "$T/truth6.jsonl" >"$T/truth.jsonl"
+	n=$(lines "$T/truth.jsonl")
+	wait_records "$T/records.jsonl" "$n"
+	stop_daemon
+}
+
+# expect_clean_delivery PROTO: after deliver_v4_v6, the checks a lossless
+# run passes: exit 0, the records file equals the truth, the totals agree,
+# and each run has its own exporter line with its records and no loss.
+expect_clean_delivery() {
+	ec_proto=$1
+	[ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
+	same_records "$T/truth.jsonl" "$T/records.jsonl"
+	expect_stat records -eq "$n"
+	expect_stat records_written -eq "$n"
+	expect_stat malformed -eq 0
+	expect_stat no_template -eq 0
+	expect_stat seq_gaps -eq 0
+	expect_exporter_stat 127.0.0.1 "$ec_proto" 127 records -eq "$n4"
+	expect_exporter_stat "[::1]" "$ec_proto" 127 records -eq "$n6"
+	expect_exporter_stat 127.0.0.1 "$ec_proto" 127 seq_gaps -eq 0
+	expect_exporter_stat "[::1]" "$ec_proto" 127 seq_gaps -eq 0
+	expect_exporter_stat 127.0.0.1 "$ec_proto" 127 malformed -eq 0
+	expect_exporter_stat "[::1]" "$ec_proto" 127 no_template -eq 0
+}
