@@ -101,6 +101,13 @@ static const struct field_def builtin[FIELD_BUILTIN_COUNT] = {
 	[F_FORMAT_VERSION] =	{ "format_version", "fv", NULL, S, D },
 	[F_FLOW_START_TEXT] =	{ "flow_start_time", "fst", NULL, S, D },
 	[F_FLOW_END_TEXT] =	{ "flow_end_time", "fet", NULL, S, D },
+	/*
+	 * CIM fields Splunk's NVM detections group by that nvzFlow does not
+	 * carry as such; record_finish() computes them (see record.c).
+	 */
+	[F_USER] =		{ "user", NULL, NULL, S, D },
+	[F_PROCESS] =		{ "process", NULL, NULL, S, D },
+	[F_PARENT_PROCESS] =	{ "parent_process", NULL, NULL, S, D },
 };
 
 #undef S

@@ -110,6 +110,9 @@ enum field_id {
 	F_FORMAT_VERSION,	/* fv */
 	F_FLOW_START_TEXT,	/* fst */
 	F_FLOW_END_TEXT,	/* fet */
+	F_USER,			/* pa, else liuid */
+	F_PROCESS,		/* command line: ppath (else pn), parg */
+	F_PARENT_PROCESS,	/* pppath (else ppn), pparg */
 	FIELD_BUILTIN_COUNT
 };
 

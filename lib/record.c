@@ -64,6 +64,11 @@ static int		 derive_transport(struct record *);
 static int		 derive_time(struct record *, double);
 static int		 derive_split(struct record *, int, int, int);
 static int		 derive_bytes(struct record *);
+static const struct rec_str *first_value(const struct record *, int);
+static int		 set_shared(struct record *, int,
+			    const struct rec_str *);
+static int		 derive_user(struct record *);
+static int		 derive_command(struct record *, int, int, int, int);
 static int		 is_json_number(const char *, size_t);
 static void		 json_value(struct buf *, const struct field_def *,
 			    const struct slot *);
@@ -571,6 +576,92 @@ derive_bytes(struct record *r)
 	return record_set_uint(r, F_BYTES, in + out, ORIGIN_DERIVED);
 }
 
+/* The first value of field when it is present and not empty, else NULL. */
+static const struct rec_str *
+first_value(const struct record *r, int field)
+{
+	const struct rec_str	*v;
+	uint32_t		 n;
+
+	v = record_get(r, field, &n);
+	return (v != NULL && n > 0 && v[0].len > 0) ? v : NULL;
+}
+
+/*
+ * Sets field to v, a value already in the arena: the slot points at it
+ * (arena values live until record_clear()), so nothing is copied.
+ */
+static int
+set_shared(struct record *r, int field, const struct rec_str *v)
+{
+	struct slot	*s;
+
+	if ((s = slot_touch(r, field, ORIGIN_DERIVED)) == NULL)
+		return -1;
+	s->n = 0;
+	return slot_push(r, s, v->ptr, v->len);
+}
+
+/*
+ * user, process and parent_process are CIM names that Splunk's Cisco NVM
+ * detections group by; Splunk's description of the NVM flow data source
+ * lists them among the add-on's fields. ELEMENTS.md does not say how they
+ * are made and the add-on's props.conf was not to be found, so they follow
+ * the CIM Endpoint.Processes data model: user is the account that ran the
+ * process, process and parent_process the full command string.
+ *
+ * user: the process account (pa, "Authority\Principal" as sent), else the
+ * logged-in user (liuid) for records that carry no process account.
+ */
+static int
+derive_user(struct record *r)
+{
+	const struct rec_str	*v;
+
+	if (record_has(r, F_USER))
+		return 0;
+	if ((v = first_value(r, F_PROCESS_ACCOUNT)) == NULL &&
+	    (v = first_value(r, F_LOGGED_IN_USER)) == NULL)
+		return 0;
+	return set_shared(r, F_USER, v);
+}
+
+/*
+ * process, parent_process: NVM sends the image (its path, or from older
+ * agents only its name) and the arguments apart. The command line is
+ * whichever of the two is present, joined by one space, byte for byte.
+ */
+static int
+derive_command(struct record *r, int to, int path, int name, int args)
+{
+	const struct rec_str	*img, *arg;
+	struct slot		*s;
+	size_t			 len;
+	char			*p;
+
+	if (record_has(r, to))
+		return 0;
+	if ((img = first_value(r, path)) == NULL)
+		img = first_value(r, name);
+	arg = first_value(r, args);
+	if (img == NULL || arg == NULL) {
+		if (img == NULL && arg == NULL)
+			return 0;
+		return set_shared(r, to, img != NULL ? img : arg);
+	}
+	len = (size_t)img->len + 1 + arg->len;
+	if (len > UINT32_MAX || (p = arena_alloc(r->arena, len + 1)) == NULL)
+		return -1;
+	memcpy(p, img->ptr, img->len);
+	p[img->len] = ' ';
+	memcpy(p + img->len + 1, arg->ptr, arg->len);
+	p[len] = '\0';
+	if ((s = slot_touch(r, to, ORIGIN_DERIVED)) == NULL)
+		return -1;
+	s->n = 0;
+	return slot_push(r, s, p, (uint32_t)len);
+}
+
 int
 record_finish(struct record *r, double recv_time)
 {
@@ -593,6 +684,11 @@ record_finish(struct record *r, double recv_time)
 	    !record_has(r, F_SOURCETYPE))
 		rc |= record_set_text(r, F_SOURCETYPE, st, strlen(st),
 		    ORIGIN_DERIVED);
+	rc |= derive_user(r);
+	rc |= derive_command(r, F_PROCESS, F_PROCESS_PATH, F_PROCESS_NAME,
+	    F_PROCESS_ARGUMENTS);
+	rc |= derive_command(r, F_PARENT_PROCESS, F_PARENT_PROCESS_PATH,
+	    F_PARENT_PROCESS_NAME, F_PARENT_PROCESS_ARGUMENTS);
 	return rc ? -1 : 0;
 }
 

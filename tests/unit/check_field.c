@@ -57,6 +57,67 @@ START_TEST(test_every_builtin_name_is_unique)
 }
 END_TEST
 
+/*
+ * Every field the sixteen ESCU Cisco NVM detections name in a search,
+ * stats (by, values), table or alert text, other than those the search
+ * itself makes (eval, rex, lookup outputs, stats AS names).
+ */
+START_TEST(test_escu_detection_fields)
+{
+	static const char *const names[] = {
+		"_time", "sourcetype", "src", "src_ip", "dest", "dest_ip",
+		"dest_port", "dest_hostname", "transport", "bytes_in",
+		"bytes_out", "fss", "fes", "aliul", "module_name_list",
+		"module_hash_list", "http_method", "user", "process",
+		"process_id", "process_name", "process_path",
+		"process_arguments", "process_hash", "process_integrity_level",
+		"parent_process", "parent_process_id", "parent_process_name",
+		"parent_process_path", "parent_process_arguments",
+		"parent_process_hash", "parent_process_integrity_level",
+	};
+	struct field_dict	*d = field_dict_new();
+	size_t			 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(lookup(d, names[i]) != FIELD_NONE, "no field %s",
+		    names[i]);
+	field_dict_free(d);
+}
+END_TEST
+
+START_TEST(test_cim_derived_fields)
+{
+	struct field_dict	*d = field_dict_new();
+	struct field_error	 err;
+	static const int	 f[] = { F_USER, F_PROCESS, F_PARENT_PROCESS };
+	size_t			 i;
+
+	ck_assert_int_eq(lookup(d, "user"), F_USER);
+	ck_assert_int_eq(lookup(d, "process"), F_PROCESS);
+	ck_assert_int_eq(lookup(d, "parent_process"), F_PARENT_PROCESS);
+	/* src_ip and dest_ip are other names of src and dest, not copies. */
+	ck_assert_int_eq(lookup(d, "src_ip"), F_SRC);
+	ck_assert_int_eq(lookup(d, "dest_ip"), F_DEST);
+	ck_assert_int_eq(lookup(d, "User"), FIELD_NONE);
+	ck_assert_int_eq(lookup(d, "processes"), FIELD_NONE);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const struct field_def *def = field_dict_get(d, f[i]);
+
+		ck_assert_ptr_null(def->key);
+		ck_assert_ptr_null(def->alias);
+		ck_assert_int_eq(def->type, FIELD_STRING);
+		ck_assert_uint_eq(def->flags, FIELD_DERIVED);
+	}
+	/* Derived: no element may carry them. */
+	ck_assert_int_eq(field_dict_map(d, 9, 12399, "user", FIELD_STRING,
+	    &err), -1);
+	ck_assert_str_eq(err.msg, "element 9.12399: field user is derived "
+	    "and cannot come from the wire");
+	ck_assert_int_eq(field_dict_element(d, 9, 12399), FIELD_NONE);
+	field_dict_free(d);
+}
+END_TEST
+
 START_TEST(test_elements)
 {
 	struct field_dict	*d = field_dict_new();
@@ -165,6 +226,8 @@ main(void)
 
 	tcase_add_test(tc, test_names_and_keys_resolve_alike);
 	tcase_add_test(tc, test_every_builtin_name_is_unique);
+	tcase_add_test(tc, test_escu_detection_fields);
+	tcase_add_test(tc, test_cim_derived_fields);
 	tcase_add_test(tc, test_elements);
 	tcase_add_test(tc, test_map_existing_and_new);
 	tcase_add_test(tc, test_map_errors);

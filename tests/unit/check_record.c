@@ -38,6 +38,28 @@ json(unsigned flags)
 	return out.data;
 }
 
+static void
+set(int field, const char *v)
+{
+	ck_assert_int_eq(record_set_text(rec, field, v, strlen(v),
+	    ORIGIN_WIRE), 0);
+}
+
+/* The one value of a derived field (never a list), or NULL when absent. */
+static const char *
+derived(int field)
+{
+	const struct rec_str	*v;
+	uint32_t		 n;
+
+	if ((v = record_get(rec, field, &n)) == NULL)
+		return NULL;
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(v[0].len, strlen(v[0].ptr));
+	ck_assert_int_eq(record_origin(rec, field), ORIGIN_DERIVED);
+	return v[0].ptr;
+}
+
 START_TEST(test_wire_rendering)
 {
 	static const uint8_t v4[] = { 192, 168, 0, 10 };
@@ -158,6 +180,130 @@ START_TEST(test_time_fallbacks_and_transport_numbers)
 }
 END_TEST
 
+START_TEST(test_user)
+{
+	/* The process account, as sent, wins over the logged-in user. */
+	set(F_LOGGED_IN_USER, "WIN-ANIKET\\Hostscan");
+	set(F_PROCESS_ACCOUNT, "NT AUTHORITY\\SYSTEM");
+	ck_assert_int_eq(record_finish(rec, 0), 0);
+	ck_assert_str_eq(derived(F_USER), "NT AUTHORITY\\SYSTEM");
+
+	record_clear(rec);
+	set(F_LOGGED_IN_USER, "WIN-ANIKET\\Hostscan");
+	record_finish(rec, 0);
+	ck_assert_str_eq(derived(F_USER), "WIN-ANIKET\\Hostscan");
+
+	/* An empty process account (the collector's '') is no account. */
+	record_clear(rec);
+	set(F_PROCESS_ACCOUNT, "");
+	set(F_LOGGED_IN_USER, "root");
+	record_finish(rec, 0);
+	ck_assert_str_eq(derived(F_USER), "root");
+
+	record_clear(rec);
+	set(F_PROCESS_ACCOUNT, "");
+	set(F_PARENT_PROCESS_ACCOUNT, "NT AUTHORITY\\SYSTEM");
+	set(F_SRC, "10.0.0.1");
+	record_finish(rec, 0);
+	ck_assert_ptr_null(derived(F_USER));
+
+	/* A value already there is kept. */
+	record_clear(rec);
+	set(F_PROCESS_ACCOUNT, "alice");
+	ck_assert_int_eq(record_set_text(rec, F_USER, "bob", 3,
+	    ORIGIN_ENRICHED), 0);
+	record_finish(rec, 0);
+	ck_assert_str_eq(record_get1(rec, F_USER), "bob");
+}
+END_TEST
+
+START_TEST(test_process_command_lines)
+{
+	set(F_PROCESS_PATH, "C:\\Windows\\System32\\svchost.exe");
+	set(F_PROCESS_NAME, "svchost.exe");
+	set(F_PROCESS_ARGUMENTS, "-k UnistackSvcGroup -s WpnUserService");
+	set(F_PARENT_PROCESS_PATH, "C:\\Windows\\System32\\services.exe");
+	set(F_PARENT_PROCESS_NAME, "services.exe");
+	ck_assert_int_eq(record_finish(rec, 0), 0);
+	ck_assert_str_eq(derived(F_PROCESS), "C:\\Windows\\System32\\"
+	    "svchost.exe -k UnistackSvcGroup -s WpnUserService");
+	ck_assert_str_eq(derived(F_PARENT_PROCESS),
+	    "C:\\Windows\\System32\\services.exe");
+
+	/* Older agents send no path: the name is the image. Arguments are
+	 * kept byte for byte, a leading space too. */
+	record_clear(rec);
+	set(F_PROCESS_NAME, "msiexec.exe");
+	set(F_PROCESS_ARGUMENTS, " /i x.msi");
+	set(F_PARENT_PROCESS_NAME, "cmd.exe");
+	set(F_PARENT_PROCESS_ARGUMENTS, "");
+	record_finish(rec, 0);
+	ck_assert_str_eq(derived(F_PROCESS), "msiexec.exe  /i x.msi");
+	ck_assert_str_eq(derived(F_PARENT_PROCESS), "cmd.exe");
+
+	/* An empty path falls back to the name; arguments alone stand. */
+	record_clear(rec);
+	set(F_PROCESS_PATH, "");
+	set(F_PROCESS_NAME, "bash");
+	set(F_PARENT_PROCESS_ARGUMENTS, "--type=renderer");
+	record_finish(rec, 0);
+	ck_assert_str_eq(derived(F_PROCESS), "bash");
+	ck_assert_str_eq(derived(F_PARENT_PROCESS), "--type=renderer");
+
+	record_clear(rec);
+	set(F_SRC, "10.0.0.1");
+	set(F_PROCESS_ID, "42");
+	record_finish(rec, 0);
+	ck_assert_ptr_null(derived(F_PROCESS));
+	ck_assert_ptr_null(derived(F_PARENT_PROCESS));
+
+	/* A value already there is kept. */
+	record_clear(rec);
+	set(F_PROCESS_NAME, "a");
+	set(F_PROCESS, "b c");
+	record_finish(rec, 0);
+	ck_assert_str_eq(record_get1(rec, F_PROCESS), "b c");
+}
+END_TEST
+
+START_TEST(test_cim_fields_in_json)
+{
+	set(F_PROCESS_ACCOUNT, "u\\v");
+	set(F_PROCESS_NAME, "curl");
+	set(F_PROCESS_ARGUMENTS, "-k \"x\"");
+	record_set_kind(rec, RECORD_PROCESS);
+	record_finish(rec, 0);
+	ck_assert_str_eq(json(RECORD_JSON_KEYS | RECORD_JSON_WIRE),
+	    "{\"_template\":0,\"_odid\":0,\"pa\":\"u\\\\v\",\"pn\":\"curl\","
+	    "\"parg\":\"-k \\\"x\\\"\"}");
+	ck_assert_str_eq(json(0),
+	    "{\"process_account\":\"u\\\\v\",\"process_name\":\"curl\","
+	    "\"process_arguments\":\"-k \\\"x\\\"\",\"_time\":0.000,"
+	    "\"process_account_authority\":\"u\","
+	    "\"process_account_principal\":\"v\","
+	    "\"sourcetype\":\"cisco:nvm:processdata\",\"user\":\"u\\\\v\","
+	    "\"process\":\"curl -k \\\"x\\\"\"}");
+}
+END_TEST
+
+START_TEST(test_command_line_past_arena_limit)
+{
+	struct record	*small = record_new(dict, 4096);
+	char		 big[1800];
+
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(record_set_text(small, F_PROCESS_PATH, big,
+	    sizeof(big), ORIGIN_WIRE), 0);
+	ck_assert_int_eq(record_set_text(small, F_PROCESS_ARGUMENTS, big,
+	    sizeof(big), ORIGIN_WIRE), 0);
+	/* No room for the joined copy: finish says so, process is absent. */
+	ck_assert_int_eq(record_finish(small, 0), -1);
+	ck_assert_int_eq(record_has(small, F_PROCESS), 0);
+	ck_assert_int_eq(record_has(small, F_TIME), 1);
+	record_free(small);
+}
+END_TEST
+
 START_TEST(test_classify)
 {
 	record_set_text(rec, F_UDID, "AB", 2, ORIGIN_WIRE);
@@ -199,7 +345,8 @@ START_TEST(test_json_modes)
 	    "\"transport\":\"udp\","
 	    "\"logged_in_user_authority\":\"MYNVM\","
 	    "\"logged_in_user_principal\":\"dummy11\","
-	    "\"sourcetype\":\"cisco:nvm:flowdata\"}");
+	    "\"sourcetype\":\"cisco:nvm:flowdata\","
+	    "\"user\":\"MYNVM\\\\dummy11\"}");
 }
 END_TEST
 
@@ -250,6 +397,10 @@ main(void)
 	tcase_add_test(tc, test_multivalue_in_order);
 	tcase_add_test(tc, test_derived_fields);
 	tcase_add_test(tc, test_time_fallbacks_and_transport_numbers);
+	tcase_add_test(tc, test_user);
+	tcase_add_test(tc, test_process_command_lines);
+	tcase_add_test(tc, test_cim_fields_in_json);
+	tcase_add_test(tc, test_command_line_past_arena_limit);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_json_modes);
 	tcase_add_test(tc, test_numeric_text_that_is_no_number_stays_a_string);
