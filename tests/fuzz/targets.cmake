@@ -2,3 +2,4 @@
 nvmwatch_fuzz(ipfix)
 nvmwatch_fuzz(config)
 nvmwatch_fuzz(spl)
+nvmwatch_fuzz(rule)

@@ -1,0 +1,93 @@
+/*
+ * fuzz_rule.c - libFuzzer target: the same bytes as a detection file
+ * (rule_load_string()) and as a macro file (macro_set_load_string()), into
+ * a set that already holds the two macros the Cisco NVM detections call, so
+ * duplicates and lookups are fuzzed too. A rule that loads is complete; an
+ * error is a terminated message at a place inside the file.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "rule.h"
+#include "spl.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct macro_set	*base_macros(void);
+static void		 check_error(const struct rule_error *,
+			    const uint8_t *, size_t);
+
+static const char *const base[] = {
+	"name: m\ndefinition: sourcetype=\"cisco:nvm:flowdata\"\n",
+	"name: ct\ndefinition: 'convert timeformat=\"%H\" ctime($f$)'\n"
+	    "arguments: [f]\n",
+};
+
+static struct macro_set *
+base_macros(void)
+{
+	struct macro_set	*set;
+	struct rule_error	 err;
+	size_t			 i;
+
+	if ((set = macro_set_new()) == NULL)
+		abort();
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (macro_set_load_string(set, base[i], strlen(base[i]), "base",
+		    &err) == -1)
+			abort();
+	return set;
+}
+
+static void
+check_error(const struct rule_error *err, const uint8_t *data, size_t len)
+{
+	char	out[1024];
+	size_t	lines = 1, i;
+
+	/* libyaml breaks lines at \n, \r, NEL, LS and PS. */
+	for (i = 0; i < len; i++)
+		lines += data[i] == '\n' || data[i] == '\r' ||
+		    (data[i] == 0x85 && i > 0 && data[i - 1] == 0xc2) ||
+		    ((data[i] == 0xa8 || data[i] == 0xa9) && i > 1 &&
+		    data[i - 1] == 0x80 && data[i - 2] == 0xe2);
+	if (memchr(err->msg, '\0', sizeof(err->msg)) == NULL ||
+	    err->msg[0] == '\0' || err->line < 0 ||
+	    (size_t)err->line > lines + 1 || err->column < 0 ||
+	    (size_t)err->column > len + 1)
+		abort();
+	rule_error_format(err, out, sizeof(out));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	static struct field_dict	*dict;
+	struct macro_set		*set;
+	struct rule_error		 err;
+	struct rule			*r;
+
+	if (dict == NULL && (dict = field_dict_new()) == NULL)
+		abort();
+	set = base_macros();
+	if (macro_set_load_string(set, (const char *)data, len, "fuzz.yml",
+	    &err) == -1)
+		check_error(&err, data, len);
+	else if (macro_set_count(set) != sizeof(base) / sizeof(base[0]) + 1)
+		abort();
+	r = rule_load_string((const char *)data, len, "fuzz.yml", dict, set,
+	    NULL, &err);
+	if (r == NULL)
+		check_error(&err, data, len);
+	else if (r->name == NULL || r->search == NULL ||
+	    r->compiled == NULL || r->stream.timezone == NULL ||
+	    strcmp(r->short_name, "fuzz") != 0 ||
+	    r->stream.limits.window <= 0)
+		abort();
+	rule_free(r);
+	macro_set_free(set);
+	return 0;
+}
