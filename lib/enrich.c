@@ -401,8 +401,12 @@ enrich_flow(struct enrich *e, struct record *r)
 				rc == -1 ? (failed = 1) : (joined = 1);
 		}
 	}
-	if (joined)
+	if (joined) {
 		e->counters.joins++;
+		/* user, process, ... from what was just joined. */
+		if (record_derive_context(r) == -1)
+			failed = 1;
+	}
 	return failed ? -1 : 0;
 }
 

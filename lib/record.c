@@ -68,6 +68,8 @@ static const struct rec_str *first_value(const struct record *, int);
 static int		 set_shared(struct record *, int,
 			    const struct rec_str *);
 static int		 derive_user(struct record *);
+static int		 derive_accounts(struct record *);
+static int		 derive_processes(struct record *);
 static int		 derive_command(struct record *, int, int, int, int);
 static int		 is_json_number(const char *, size_t);
 static void		 json_value(struct buf *, const struct field_def *,
@@ -549,11 +551,13 @@ derive_split(struct record *r, int from, int auth, int princ)
 {
 	const char	*s = record_get1(r, from), *bs;
 
-	if (s == NULL || record_has(r, princ))
+	if (s == NULL || (record_has(r, princ) &&
+	    record_origin(r, princ) != ORIGIN_DERIVED))
 		return 0;
 	if ((bs = strchr(s, '\\')) == NULL)
 		return record_set_text(r, princ, s, strlen(s), ORIGIN_DERIVED);
-	if (!record_has(r, auth) && record_set_text(r, auth, s,
+	if ((!record_has(r, auth) || record_origin(r, auth) == ORIGIN_DERIVED) &&
+	    record_set_text(r, auth, s,
 	    (size_t)(bs - s), ORIGIN_DERIVED) == -1)
 		return -1;
 	return record_set_text(r, princ, bs + 1, strlen(bs + 1),
@@ -618,7 +622,7 @@ derive_user(struct record *r)
 {
 	const struct rec_str	*v;
 
-	if (record_has(r, F_USER))
+	if (record_has(r, F_USER) && record_origin(r, F_USER) != ORIGIN_DERIVED)
 		return 0;
 	if ((v = first_value(r, F_PROCESS_ACCOUNT)) == NULL &&
 	    (v = first_value(r, F_LOGGED_IN_USER)) == NULL)
@@ -639,7 +643,7 @@ derive_command(struct record *r, int to, int path, int name, int args)
 	size_t			 len;
 	char			*p;
 
-	if (record_has(r, to))
+	if (record_has(r, to) && record_origin(r, to) != ORIGIN_DERIVED)
 		return 0;
 	if ((img = first_value(r, path)) == NULL)
 		img = first_value(r, name);
@@ -673,6 +677,27 @@ record_finish(struct record *r, double recv_time)
 	rc |= derive_time(r, recv_time);
 	rc |= derive_transport(r);
 	rc |= derive_bytes(r);
+	rc |= derive_accounts(r);
+	if ((st = kind_sourcetypes[r->kind]) != NULL &&
+	    !record_has(r, F_SOURCETYPE))
+		rc |= record_set_text(r, F_SOURCETYPE, st, strlen(st),
+		    ORIGIN_DERIVED);
+	rc |= derive_processes(r);
+	return rc ? -1 : 0;
+}
+
+int
+record_derive_context(struct record *r)
+{
+	return derive_accounts(r) | derive_processes(r) ? -1 : 0;
+}
+
+/* The authority/principal splits of the three accounts. */
+static int
+derive_accounts(struct record *r)
+{
+	int	rc = 0;
+
 	rc |= derive_split(r, F_LOGGED_IN_USER, F_LOGGED_IN_USER_AUTHORITY,
 	    F_LOGGED_IN_USER_PRINCIPAL);
 	rc |= derive_split(r, F_PROCESS_ACCOUNT, F_PROCESS_ACCOUNT_AUTHORITY,
@@ -680,16 +705,21 @@ record_finish(struct record *r, double recv_time)
 	rc |= derive_split(r, F_PARENT_PROCESS_ACCOUNT,
 	    F_PARENT_PROCESS_ACCOUNT_AUTHORITY,
 	    F_PARENT_PROCESS_ACCOUNT_PRINCIPAL);
-	if ((st = kind_sourcetypes[r->kind]) != NULL &&
-	    !record_has(r, F_SOURCETYPE))
-		rc |= record_set_text(r, F_SOURCETYPE, st, strlen(st),
-		    ORIGIN_DERIVED);
+	return rc;
+}
+
+/* user, process and parent_process. */
+static int
+derive_processes(struct record *r)
+{
+	int	rc = 0;
+
 	rc |= derive_user(r);
 	rc |= derive_command(r, F_PROCESS, F_PROCESS_PATH, F_PROCESS_NAME,
 	    F_PROCESS_ARGUMENTS);
 	rc |= derive_command(r, F_PARENT_PROCESS, F_PARENT_PROCESS_PATH,
 	    F_PARENT_PROCESS_NAME, F_PARENT_PROCESS_ARGUMENTS);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int

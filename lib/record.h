@@ -107,10 +107,19 @@ enum record_kind	 record_classify(const struct record *);
 /*
  * Classifies the record when its kind is unknown and computes the derived
  * fields once: transport, bytes, _time (fsms, else fss, else recv_time),
- * authority/principal splits, sourcetype. Returns 0, or -1 when the arena
+ * authority/principal splits, sourcetype, user, process and
+ * parent_process (CIM command lines). Returns 0, or -1 when the arena
  * is full (derived fields are then partly missing).
  */
 int			 record_finish(struct record *, double recv_time);
+/*
+ * Computes again the fields derived from process and account context
+ * (the authority/principal splits, user, process, parent_process),
+ * replacing derived values but never wire ones: for a flow that
+ * enrichment has just joined such context into. 0, or -1 when the arena
+ * is full.
+ */
+int			 record_derive_context(struct record *);
 
 const char		*record_kind_name(enum record_kind);
 

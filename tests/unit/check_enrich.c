@@ -134,6 +134,42 @@ START_TEST(test_process_fills_missing_fields_only)
 }
 END_TEST
 
+/* Context joined from the process cache feeds user, process, ... */
+START_TEST(test_joined_context_is_derived_again)
+{
+	record_clear(rec);
+	set(F_UDID, "AA");
+	set(F_PROCESS_ID, "3040");
+	set(F_PROCESS_PATH, "/bin/sh");
+	set(F_PROCESS_ARGUMENTS, "-c id");
+	set(F_PROCESS_ACCOUNT, "CORP\\alice");
+	record_finish(rec, 1);
+	ck_assert_int_eq(record_kind(rec), RECORD_PROCESS);
+	ck_assert_int_eq(enrich_apply(en, rec, 1), 0);
+
+	/* The flow names only the process (pn) and the logged-in user. */
+	record_clear(rec);
+	set(F_UDID, "AA");
+	set(F_SRC, "10.0.0.1");
+	set(F_DEST, "8.8.8.8");
+	set(F_PROCESS_ID, "3040");
+	set(F_PROCESS_NAME, "sh");
+	set(F_LOGGED_IN_USER, "CORP\\bob");
+	record_finish(rec, 2);
+	ck_assert_str_eq(record_get1(rec, F_PROCESS), "sh");
+	ck_assert_str_eq(record_get1(rec, F_USER), "CORP\\bob");
+	ck_assert_int_eq(enrich_apply(en, rec, 2), 0);
+	ck_assert_str_eq(record_get1(rec, F_PROCESS), "/bin/sh -c id");
+	ck_assert_int_eq(record_origin(rec, F_PROCESS), ORIGIN_DERIVED);
+	ck_assert_str_eq(record_get1(rec, F_USER), "CORP\\alice");
+	ck_assert_str_eq(record_get1(rec, F_PROCESS_ACCOUNT_PRINCIPAL),
+	    "alice");
+	ck_assert_str_eq(record_get1(rec, F_PROCESS_ACCOUNT_AUTHORITY),
+	    "CORP");
+	ck_assert_str_eq(record_get1(rec, F_LOGGED_IN_USER_PRINCIPAL), "bob");
+}
+END_TEST
+
 START_TEST(test_process_guid_mismatch_is_another_process)
 {
 	record_clear(rec);
@@ -222,6 +258,7 @@ main(void)
 	tcase_add_test(tc, test_endpoint_joined_into_flow);
 	tcase_add_test(tc, test_interface_by_udid_and_id);
 	tcase_add_test(tc, test_process_fills_missing_fields_only);
+	tcase_add_test(tc, test_joined_context_is_derived_again);
 	tcase_add_test(tc, test_process_guid_mismatch_is_another_process);
 	tcase_add_test(tc, test_full_cache_evicts_oldest);
 	tcase_add_test(tc, test_expiry_by_age);
