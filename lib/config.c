@@ -35,6 +35,7 @@
 #include "cidr.h"
 #include "config.h"
 #include "record.h"
+#include "row_cmd.h"
 
 #define CONFIG_MAX_BYTES	(1024 * 1024)	/* a config file larger is an error */
 #define CONFIG_MAX_KEYS		32		/* keys per table */
@@ -84,6 +85,9 @@ struct config_key {
 	const struct config_key		*keys;	/* CONFIG_T_MAP */
 	config_parse_fn			*parse;	/* CONFIG_T_CUSTOM */
 	config_dump_fn			*dump;
+	/* CONFIG_T_STRING: a further check; 0, or -1 with err filled. */
+	int				(*check)(const char *, char *err,
+					    size_t errsize);
 };
 
 struct config_suffix {
@@ -262,6 +266,55 @@ static const struct config_key config_records_keys[] = {
 	{ .name = NULL }
 };
 
+static const struct config_name config_emits[] = {
+	{ "close", WINDOW_EMIT_CLOSE },
+	{ "first", WINDOW_EMIT_FIRST },
+	{ "both", WINDOW_EMIT_BOTH },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_bools[] = {
+	{ "yes", 1 },
+	{ "no", 0 },
+	{ "true", 1 },
+	{ "false", 0 },
+	{ NULL, 0 }
+};
+
+static int	config_timezone(const char *, char *, size_t);
+
+static const struct config_key config_rules_keys[] = {
+	{ .name = "directory", .type = CONFIG_T_STRING, .off = CFG(rules_dir),
+	    .flags = CONFIG_NONE },
+	{ .name = "macros", .type = CONFIG_T_STRING, .off = CFG(macros_dir),
+	    .flags = CONFIG_NONE },
+	{ .name = "flush_on_shutdown", .type = CONFIG_T_ENUM,
+	    .off = CFG(flush_on_shutdown), .names = config_bools },
+	{ .name = "window", .type = CONFIG_T_DURATION,
+	    .off = CFG(rule_limits.window), .min = 1, .max = 30 * DAY },
+	{ .name = "lateness", .type = CONFIG_T_DURATION,
+	    .off = CFG(rule_limits.lateness), .min = 0, .max = 30 * DAY },
+	{ .name = "emit", .type = CONFIG_T_ENUM, .off = CFG(rule_limits.emit),
+	    .names = config_emits },
+	{ .name = "timezone", .type = CONFIG_T_STRING,
+	    .off = CFG(rule_timezone), .check = config_timezone },
+	{ .name = "max_groups", .type = CONFIG_T_COUNT,
+	    .off = CFG(rule_limits.max_groups), .min = 1, .max = 16 * MIB },
+	{ .name = "max_values", .type = CONFIG_T_COUNT,
+	    .off = CFG(rule_limits.max_values), .min = 1, .max = MIB },
+	{ .name = "max_value_bytes", .type = CONFIG_T_SIZE,
+	    .off = CFG(rule_limits.max_value_bytes), .min = 1, .max = MIB },
+	{ .name = "max_split", .type = CONFIG_T_COUNT,
+	    .off = CFG(rule_limits.max_split), .min = 1, .max = MIB },
+	{ .name = NULL }
+};
+
+static const struct config_key config_alerts_keys[] = {
+	{ .name = "file", .type = CONFIG_T_STRING, .off = CFG(alerts_file),
+	    .flags = CONFIG_NONE },
+	{ .name = NULL }
+};
+
 static const struct config_key config_log_keys[] = {
 	{ .name = "level", .type = CONFIG_T_ENUM, .off = CFG(log_level),
 	    .names = config_levels },
@@ -284,6 +337,8 @@ static const struct config_key config_sections[] = {
 	    .parse = config_fields_parse, .dump = config_fields_dump },
 	{ .name = "records", .type = CONFIG_T_MAP,
 	    .keys = config_records_keys },
+	{ .name = "rules", .type = CONFIG_T_MAP, .keys = config_rules_keys },
+	{ .name = "alerts", .type = CONFIG_T_MAP, .keys = config_alerts_keys },
 	{ .name = "log", .type = CONFIG_T_MAP, .keys = config_log_keys },
 	{ .name = NULL }
 };
@@ -341,6 +396,12 @@ config_default(void)
 	cfg->enrich.max_age = DAY;
 	cfg->records_json = 0;
 	cfg->log_level = LOG_INFO;
+	window_limits_default(&cfg->rule_limits);
+	cfg->flush_on_shutdown = 1;
+	if ((cfg->rule_timezone = strdup("UTC")) == NULL) {
+		config_free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -716,7 +777,7 @@ config_string(struct config_parser *p, const yaml_node_t *v,
     const char *path, const struct config_key *key, void *base)
 {
 	char	**dst = (char **)(void *)((char *)base + key->off);
-	char	 *s;
+	char	 *s, msg[160];
 
 	if ((key->flags & CONFIG_NONE) && config_is_null(v)) {
 		free(*dst);
@@ -731,6 +792,9 @@ config_string(struct config_parser *p, const yaml_node_t *v,
 	    v->data.scalar.length))
 		return config_fail(p, v, "%s: contains a control character",
 		    path);
+	if (key->check != NULL && key->check((const char *)
+	    v->data.scalar.value, msg, sizeof(msg)) == -1)
+		return config_fail(p, v, "%s: %s", path, msg);
 	if ((s = strdup((const char *)v->data.scalar.value)) == NULL)
 		return config_fail(p, v, "%s: out of memory", path);
 	free(*dst);
@@ -1293,6 +1357,10 @@ config_free(struct config *cfg)
 	cidr_set_free(cfg->allow);
 	config_fields_free(cfg->fields, cfg->nfields);
 	free(cfg->records_file);
+	free(cfg->rules_dir);
+	free(cfg->macros_dir);
+	free(cfg->rule_timezone);
+	free(cfg->alerts_file);
 	free(cfg);
 }
 
@@ -1320,4 +1388,33 @@ config_fields_free(struct config_field_map *fm, size_t n)
 	for (i = 0; i < n; i++)
 		free(fm[i].name);
 	free(fm);
+}
+
+static int
+config_timezone(const char *s, char *err, size_t errsize)
+{
+	struct row_tz	tz;
+
+	return row_tz_parse(s, &tz, err, errsize);
+}
+
+char *
+config_path(const struct config *cfg, const char *path)
+{
+	const char	*slash;
+	char		*out;
+	size_t		 dirlen;
+
+	if (path == NULL)
+		return NULL;
+	if (path[0] == '/' || cfg->path == NULL ||
+	    (slash = strrchr(cfg->path, '/')) == NULL)
+		return strdup(path);
+	dirlen = (size_t)(slash - cfg->path);
+	if ((out = malloc(dirlen + 1 + strlen(path) + 1)) == NULL)
+		return NULL;
+	memcpy(out, cfg->path, dirlen);
+	out[dirlen] = '/';
+	strcpy(out + dirlen + 1, path);
+	return out;
 }

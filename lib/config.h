@@ -19,6 +19,7 @@
 #include "enrich.h"
 #include "field.h"
 #include "ipfix.h"
+#include "window.h"
 
 struct buf;
 struct cidr_set;
@@ -71,6 +72,17 @@ struct config {
 	unsigned		 records_json;	/* RECORD_JSON_* flags: "full" 0
 						 * (default), "wire" KEYS|WIRE */
 	int			 log_level;	/* syslog priority; default LOG_INFO */
+
+	/* Detection rules (rules:). Directories as written; see
+	 * config_path(). NULL: none. */
+	char			*rules_dir;
+	char			*macros_dir;
+	struct window_limits	 rule_limits;	/* defaults of nvmwatch: blocks */
+	char			*rule_timezone;	/* default "UTC" */
+	int			 flush_on_shutdown;	/* default 1 */
+
+	char			*alerts_file;	/* alerts as JSON lines; NULL:
+						 * none */
 };
 
 struct config_error {
@@ -105,5 +117,11 @@ int		 config_apply_fields(const struct config *, struct field_dict *,
  * tests compare it.
  */
 void		 config_dump(const struct config *, struct buf *b);
+/*
+ * path as the config names it, made absolute against the directory of the
+ * config file when relative (rules and macros travel with their config).
+ * NULL when path is NULL or out of memory. Caller frees.
+ */
+char		*config_path(const struct config *, const char *path);
 
 #endif

@@ -251,7 +251,7 @@ static const struct error_case errors[] = {
 	/* Unknown keys. */
 	{ "listne:\n  - proto: udp\n", 1, 1, "listne: unknown key (expected "
 	    "listen, allow, udp, tcp, sessions, limits, enrich, fields, "
-	    "records, log)" },
+	    "records, rules, alerts, log)" },
 	{ "udp:\n  bacth: 5\n", 2, 3,
 	    "udp.bacth: unknown key (expected receive_buffer, batch)" },
 	{ "listen:\n  - proto: udp\n    adress: \"::\"\n", 3, 5,
@@ -312,6 +312,23 @@ static const struct error_case errors[] = {
 	{ "limits:\n  record_bytes: 99999999999G\n", 2, 17,
 	    "limits.record_bytes: expected a size (bytes, or a number with "
 	    "k, M or G), not \"99999999999G\"" },
+	/* Rules. */
+	{ "rules:\n  timezone: Mars/Olympus\n", 2, 13,
+	    "rules.timezone: timezone \"Mars/Olympus\": not UTC, an offset "
+	    "like +02:00, or a zone in /usr/share/zoneinfo" },
+	{ "rules:\n  emit: last\n", 2, 9,
+	    "rules.emit: expected one of close, first, both, not \"last\"" },
+	{ "rules:\n  window: 0\n", 2, 11,
+	    "rules.window: 0s is out of range 1s..30d" },
+	{ "rules:\n  lateness: 31d\n", 2, 13,
+	    "rules.lateness: 31d is out of range 0s..30d" },
+	{ "rules:\n  flush_on_shutdown: maybe\n", 2, 22,
+	    "rules.flush_on_shutdown: expected one of yes, no, true, false, "
+	    "not \"maybe\"" },
+	{ "rules:\n  max_value_bytes: 2M\n", 2, 20,
+	    "rules.max_value_bytes: 2M is out of range 1..1M" },
+	{ "alerts:\n  path: x\n", 2, 3,
+	    "alerts.path: unknown key (expected file)" },
 	/* Addresses and prefixes. */
 	{ "allow:\n  - 127.0.0.0/8\n  - 10.0.0.0/33\n", 3, 5,
 	    "allow[1]: expected an IPv4 or IPv6 address or prefix, not "
