@@ -1436,8 +1436,10 @@ row_values(struct window_table *t, const char *name, const struct vset *s,
 }
 
 /*
- * The shortest %g text that reads back as d (0.1 + 0.2 is
- * 0.30000000000000004, 3 is 3); a sum that overflowed is null.
+ * Whole numbers below 2^53 in plain digits, as Splunk prints them
+ * (7459980, not 7.45998e+06); others as the shortest %g text that reads
+ * back as d (0.1 + 0.2 is 0.30000000000000004). A sum that overflowed is
+ * null.
  */
 static int
 row_number(struct row *r, const char *name, double d)
@@ -1447,6 +1449,11 @@ row_number(struct row *r, const char *name, double d)
 
 	if (!isfinite(d))
 		return row_set(r, name, 0) == NULL ? -1 : 0;
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		n = snprintf(buf, sizeof(buf), "%.0f", d);
+		return row_set1(r, name, buf, (size_t)n, ROWF_NUM) == NULL ?
+		    -1 : 0;
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		n = snprintf(buf, sizeof(buf), "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)

@@ -751,6 +751,8 @@ START_TEST(test_sum_avg)
 	ck_assert_int_eq(add(t, 0, 1, "a", "w", "n", "-3", NULL), 0);
 	ck_assert_int_eq(add(t, 0, 1, "a", "y", "n", "1e308", NULL), 0);
 	ck_assert_int_eq(add(t, 0, 1, "a", "y", "n", "1e308", NULL), 0);
+	ck_assert_int_eq(add(t, 0, 1, "a", "z", "n", "7459979", "n", "1",
+	    NULL), 0);
 	window_tick(t, 4200);
 	ck_assert_str_eq(take(),
 	    "- 0-3600 a=\"f\" s=0.30000000000000004 v=0.15000000000000002\n"
@@ -760,7 +762,8 @@ START_TEST(test_sum_avg)
 	    "- 0-3600 a=\"t\" s=null v=null\n"
 	    "- 0-3600 a=\"u\" s=null v=null\n"
 	    "- 0-3600 a=\"w\" s=1e+300 v=5e+299\n"
-	    "- 0-3600 a=\"y\" s=null v=null\n");
+	    "- 0-3600 a=\"y\" s=null v=null\n"
+	    "- 0-3600 a=\"z\" s=7459980 v=3729990\n");
 	window_free(t);
 }
 END_TEST
