@@ -1,6 +1,6 @@
 /*
  * rule.h - detection and macro files, in the YAML format of Splunk's
- * detection content (security_content: detections/*.yml, macros/*.yml).
+ * detection content (security_content: detections/NAME.yml, macros/NAME.yml).
  *
  * A detection file is a mapping. nvmwatch reads:
  *   name (required), id, version, description, search (required),

@@ -618,7 +618,7 @@ START_TEST(test_stats)
 	ck_assert_int_eq(st->by[0].index, F_SRC);
 	ck_assert_int_eq(st->by[1].index, F_DEST);
 	ck_assert_str_eq(st->by[2].name, "user");
-	ck_assert_int_eq(st->by[2].index, FIELD_NONE);
+	ck_assert_int_eq(st->by[2].index, F_USER);
 	ck_assert_uint_eq(spl_search_ncmds(s), 0);
 	spl_free(s);
 	s = compile("pn=a");
