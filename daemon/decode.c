@@ -30,15 +30,12 @@ struct decoder {
 	int		 write_failed;
 };
 
-static int	 read_all(const char *, uint8_t **, size_t *);
 static void	 print_record(struct record *, void *);
-static int	 decode_messages(struct decoder *, struct ipfix_session *,
-		    const uint8_t *, size_t);
 static void	 print_counters(const struct ipfix_counters *);
 
 /* Reads path ("-": stdin) whole. */
-static int
-read_all(const char *path, uint8_t **data, size_t *len)
+int
+tool_read_file(const char *path, uint8_t **data, size_t *len)
 {
 	FILE	*fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	uint8_t	*p = NULL, *np;
@@ -94,8 +91,8 @@ print_record(struct record *rec, void *arg)
  * message (short header, wrong version, length out of bounds) ends the
  * run with the byte offset where it starts.
  */
-static int
-decode_messages(struct decoder *d, struct ipfix_session *s,
+int
+tool_ipfix_messages(const char *path, struct ipfix_session *s,
     const uint8_t *p, size_t len)
 {
 	size_t		off = 0, mlen;
@@ -105,14 +102,14 @@ decode_messages(struct decoder *d, struct ipfix_session *s,
 	while (off < len) {
 		if (len - off < IPFIX_HEADER) {
 			tool_warnx("%s: truncated IPFIX message header at byte "
-			    "offset %zu (%zu bytes left)", d->path, off,
+			    "offset %zu (%zu bytes left)", path, off,
 			    len - off);
 			return -1;
 		}
 		mlen = (size_t)p[off + 2] << 8 | p[off + 3];
 		if (p[off] != 0 || p[off + 1] != 10 || mlen < IPFIX_HEADER ||
 		    mlen > len - off) {
-			tool_warnx("%s: %s at byte offset %zu", d->path,
+			tool_warnx("%s: %s at byte offset %zu", path,
 			    p[off] != 0 || p[off + 1] != 10 ?
 			    "not an IPFIX message (version is not 10)" :
 			    "truncated or malformed IPFIX message", off);
@@ -123,7 +120,7 @@ decode_messages(struct decoder *d, struct ipfix_session *s,
 		if (ipfix_session_message(s, p + off, mlen,
 		    (double)extime) == -1) {
 			tool_warnx("%s: malformed IPFIX message at byte offset "
-			    "%zu", d->path, off);
+			    "%zu", path, off);
 			rc = -1;
 		}
 		off += mlen;
@@ -177,7 +174,7 @@ decode_main(int argc, char **argv)
 		return 1;
 	}
 	d.path = argv[optind];
-	if (read_all(d.path, &data, &len) == -1)
+	if (tool_read_file(d.path, &data, &len) == -1)
 		return 1;
 	if ((dict = field_dict_new()) == NULL ||
 	    (col = ipfix_collector_new(dict, NULL, print_record, &d)) == NULL ||
@@ -185,7 +182,7 @@ decode_main(int argc, char **argv)
 		tool_warnx("out of memory");
 		goto fail;
 	}
-	rc = decode_messages(&d, s, data, len) == -1 ? 1 : 0;
+	rc = tool_ipfix_messages(d.path, s, data, len) == -1 ? 1 : 0;
 	if (fflush(stdout) == EOF || d.write_failed) {
 		tool_warn("stdout");
 		rc = 1;

@@ -20,7 +20,9 @@ static const struct subcommand {
 	const char	*name;
 	int		(*main)(int, char **);
 } subcommands[] = {
+	{ "check", check_main },
 	{ "decode", decode_main },
+	{ "replay", replay_main },
 	{ "send", send_main },
 };
 
@@ -60,13 +62,19 @@ static void
 usage(FILE *fp)
 {
 	fputs(
-"usage: nvmwatch decode [-kvw] FILE|-\n"
+"usage: nvmwatch check [-v] [-c CONFIG] [-m MACROS_DIR] RULE|DIR...\n"
+"       nvmwatch decode [-kvw] FILE|-\n"
+"       nvmwatch replay [-c CONFIG] [-r RULES_DIR] [-m MACROS_DIR] FILE...\n"
 "       nvmwatch send [-v] [-u HOST:PORT | -t HOST:PORT | -o FILE]\n"
 "                [-n COUNT] [-r RATE] [-e ENDPOINTS] [-s SEED]\n"
 "                [--trigger-share F] [--ipv6-share F] [--process-mix LIST]\n"
 "                [--dest-mix LIST] [--truth FILE] [--start EPOCH]\n"
 "                [--duration SECONDS] [--mtu BYTES] [--template-interval N]\n"
 "\n"
+"check   loads and compiles detection rule files (or every rule of a\n"
+"        directory) and reports each error as file:line:column; -v prints\n"
+"        each compiled search. Macros and defaults come from CONFIG\n"
+"        (default " TOOL_CONFIG " when it exists) or -m.\n"
 "decode  prints each record of a file of IPFIX messages as one JSON line:\n"
 "        CIM field names and all fields; -k collector keys (pn, da, ...);\n"
 "        -w wire fields only, plus _template and _odid; -v counters.\n"
@@ -80,7 +88,10 @@ usage(FILE *fp)
 "        LIST is name:weight,... e.g. --process-mix chrome.exe:50,notepad.exe:1\n"
 "        (names of non-triggering flows), --dest-mix public:70,private:20,\n"
 "        10.1.0.0/16:10 (private, public or a CIDR; [v6]:weight works too).\n"
-"        HOST:PORT takes [v6addr]:port for IPv6.\n",
+"        HOST:PORT takes [v6addr]:port for IPv6.\n"
+"replay  runs the rules over IPFIX files as the daemon would, on the\n"
+"        data's own time, closes every window at the end, and prints the\n"
+"        alerts as JSON lines.\n",
 	    fp);
 }
 

@@ -1,6 +1,7 @@
 /*
  * nvmwatchd.c - the nvmwatch daemon: receives nvzFlow IPFIX, decodes and
- * enriches it, and writes the records as JSON lines.
+ * enriches it, runs the detection rules on every record and writes the
+ * alerts (and, optionally, the records) as JSON lines.
  */
 #include <sys/time.h>
 
@@ -16,6 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "engine.h"
 #include "enrich.h"
 #include "field.h"
 #include "ipfix.h"
@@ -23,11 +25,14 @@
 #include "listen.h"
 #include "log.h"
 #include "output.h"
+#include "rule.h"
+#include "ruleset.h"
 #include "stats.h"
 
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
 #define TIMER_MIN		1.0	/* seconds between expiry runs */
 #define TIMER_MAX		10.0
+#define ENGINE_TICK		1.0	/* seconds between window ticks */
 #define STATS_SESSION_LINES	1000	/* per-session lines per dump */
 #define STATS_FINAL_BURST	100	/* final=1 sessions per log window */
 
@@ -39,9 +44,12 @@ struct nvmwatchd {
 	struct enrich		*enrich;
 	struct exporter_table	*exporters;
 	struct output		*output;
+	struct engine		*engine;
+	struct output		*alerts;
 	struct listen		*listen;
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
+	struct event		*ev_tick;
 	struct log_limit	 limit;		/* decoder messages */
 	struct log_limit	 final_limit;	/* final=1 session lines */
 	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
@@ -69,6 +77,11 @@ static int	nvmwatchd_pipeline(struct nvmwatchd *);
 static int	nvmwatchd_events(struct nvmwatchd *);
 static void	nvmwatchd_stop(struct nvmwatchd *);
 static void	nvmwatchd_record(struct record *, void *);
+static void	nvmwatchd_alert(void *, const struct rule *,
+		    const struct row *, double);
+static void	nvmwatchd_tick(evutil_socket_t, short, void *);
+static void	rule_error_log(void *, const struct rule_error *);
+static void	stats_rules(struct nvmwatchd *);
 static void	nvmwatchd_ipfix_log(int, const char *, void *);
 static void	nvmwatchd_signal(evutil_socket_t, short, void *);
 static void	nvmwatchd_timer(evutil_socket_t, short, void *);
@@ -149,15 +162,18 @@ main(int argc, char *argv[])
 }
 
 /*
- * -n: load the configuration and its field map; report the first error.
- * With -v, print the configuration in canonical form.
+ * -n: load the configuration, its field map and its rules; report the
+ * first configuration error, or every rule that fails. With -v, print the
+ * configuration in canonical form.
  */
 static int
 check_config(const char *path, int verbose)
 {
 	struct config		*conf;
 	struct field_dict	*dict;
+	struct engine		*engine = NULL;
 	struct config_error	 err;
+	size_t			 nfailed = 0;
 	int			 rv = 1;
 
 	memset(&err, 0, sizeof(err));
@@ -169,12 +185,18 @@ check_config(const char *path, int verbose)
 		fprintf(stderr, "%s: out of memory\n", path);
 	else if (config_apply_fields(conf, dict, &err) == -1)
 		config_error_print(&err);
-	else {
+	else if ((engine = ruleset_load(conf, dict, NULL, NULL,
+	    ruleset_report_stderr, NULL, &nfailed)) != NULL && nfailed == 0) {
 		if (verbose)
 			config_print(conf);
-		fprintf(stderr, "%s: configuration OK\n", path);
+		fprintf(stderr, "%s: configuration OK, %zu rule%s\n", path,
+		    engine_nrules(engine), engine_nrules(engine) == 1 ? "" :
+		    "s");
 		rv = 0;
-	}
+	} else if (engine != NULL)
+		fprintf(stderr, "%s: %zu rule%s failed to load\n", path,
+		    nfailed, nfailed == 1 ? "" : "s");
+	engine_free(engine);
 	field_dict_free(dict);
 	config_free(conf);
 	return rv;
@@ -240,12 +262,13 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 	return 0;
 }
 
-/* Dictionary, decoder, enrichment and the records file. */
+/* Dictionary, decoder, enrichment, rules and the output files. */
 static int
 nvmwatchd_pipeline(struct nvmwatchd *env)
 {
 	struct config		*conf = env->conf;
 	struct config_error	 err;
+	size_t			 nfailed;
 
 	memset(&err, 0, sizeof(err));
 	if ((env->dict = field_dict_new()) == NULL) {
@@ -268,6 +291,20 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 		return -1;
 	}
 	ipfix_collector_set_log(env->collector, nvmwatchd_ipfix_log, env);
+	if ((env->engine = ruleset_load(conf, env->dict, nvmwatchd_alert, env,
+	    rule_error_log, env, &nfailed)) == NULL)
+		return -1;
+	if (nfailed > 0)
+		log_warnx("%zu rule%s failed to load; running the other %zu",
+		    nfailed, nfailed == 1 ? "" : "s",
+		    engine_nrules(env->engine));
+	log_info("%zu rule%s loaded", engine_nrules(env->engine),
+	    engine_nrules(env->engine) == 1 ? "" : "s");
+	if (conf->alerts_file != NULL &&
+	    (env->alerts = output_open(conf->alerts_file, 0)) == NULL) {
+		log_warn("open %s", conf->alerts_file);
+		return -1;
+	}
 	if (conf->records_file != NULL &&
 	    (env->output = output_open(conf->records_file,
 	    conf->records_json)) == NULL) {
@@ -308,6 +345,13 @@ nvmwatchd_events(struct nvmwatchd *env)
 		log_warnx("cannot register the timer");
 		return -1;
 	}
+	tv.tv_sec = (time_t)ENGINE_TICK;
+	env->ev_tick = event_new(env->base, -1, EV_PERSIST, nvmwatchd_tick,
+	    env);
+	if (env->ev_tick == NULL || event_add(env->ev_tick, &tv) == -1) {
+		log_warnx("cannot register the window timer");
+		return -1;
+	}
 	return 0;
 }
 
@@ -320,6 +364,9 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	if (env->listen != NULL) {
 		listen_shutdown(env->listen);
 		output_flush(env->output);
+		if (env->conf->flush_on_shutdown)
+			engine_flush(env->engine, loop_now(env->base));
+		output_flush(env->alerts);
 		stats_log(env);
 	}
 	/* The UDP sessions still live were just listed by stats_log(). */
@@ -328,12 +375,16 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	listen_free(env->listen);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
+	engine_free(env->engine);
+	output_close(env->alerts);
 	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
 	    i++)
 		if (env->ev_signal[i] != NULL)
 			event_free(env->ev_signal[i]);
 	if (env->ev_timer != NULL)
 		event_free(env->ev_timer);
+	if (env->ev_tick != NULL)
+		event_free(env->ev_tick);
 	enrich_free(env->enrich);
 	ipfix_collector_free(env->collector);
 	field_dict_free(env->dict);
@@ -344,17 +395,52 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	memset(env, 0, sizeof(*env));
 }
 
-/* The decoder's record callback: enrich, then write. */
+/* The decoder's record callback: enrich, write, detect. */
 static void
 nvmwatchd_record(struct record *rec, void *arg)
 {
 	struct nvmwatchd	*env = arg;
+	double			 now = loop_now(env->base);
 
-	if (enrich_apply(env->enrich, rec, loop_now(env->base)) == -1)
+	if (enrich_apply(env->enrich, rec, now) == -1)
 		env->enrich_failed++;
 	if (env->output != NULL)
 		output_record(env->output, rec);
+	engine_record(env->engine, rec, now);
+	/* Alerts are rare and someone is waiting for them. */
+	output_flush(env->alerts);
 }
+
+static void
+nvmwatchd_alert(void *arg, const struct rule *rule, const struct row *row,
+    double now)
+{
+	struct nvmwatchd	*env = arg;
+
+	if (env->alerts != NULL)
+		output_alert(env->alerts, rule, row, now);
+}
+
+/* Windows the clock closed, and late rows, go out every ENGINE_TICK. */
+static void
+nvmwatchd_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct nvmwatchd	*env = arg;
+
+	engine_tick(env->engine, loop_now(env->base));
+	output_flush(env->alerts);
+}
+
+/* A rule or macro that fails to load: the daemon runs without it. */
+static void
+rule_error_log(void *arg, const struct rule_error *err)
+{
+	char	msg[640];
+
+	rule_error_format(err, msg, sizeof(msg));
+	log_warnx("%s", msg);
+}
+
 
 /* Decoder messages are about input: rate-limited. */
 static void
@@ -421,10 +507,34 @@ stats_log(struct nvmwatchd *env)
 	    (unsigned long long)env->final_suppressed);
 	if (env->output != NULL)
 		stats_put(&b, &stats_output, output_counters(env->output));
+	if (env->alerts != NULL)
+		stats_put(&b, &stats_alerts, output_counters(env->alerts));
 	if (!b.failed)
 		log_info("%s", b.data);
 	buf_free(&b);
+	stats_rules(env);
 	stats_sessions(env);
+}
+
+/* A line per rule: "stats: rule=SHORT_NAME matched=... ...". */
+static void
+stats_rules(struct nvmwatchd *env)
+{
+	struct engine_rule_stats	 st;
+	struct buf			 b;
+	size_t				 i;
+
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < engine_nrules(env->engine); i++) {
+		buf_reset(&b);
+		engine_rule_stats(env->engine, i, &st);
+		buf_printf(&b, "stats: rule=%s",
+		    engine_rule(env->engine, i)->short_name);
+		stats_put(&b, &stats_rule, &st);
+		if (!b.failed)
+			log_info("%s", b.data);
+	}
+	buf_free(&b);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "log.h"
 #include "output.h"
+#include "row_cmd.h"
 
 struct output {
 	char			*path;
@@ -24,6 +25,7 @@ struct output {
 };
 
 static int	output_write(struct output *, const char *, size_t);
+static void	output_line(struct output *, size_t);
 
 struct output *
 output_open(const char *path, unsigned flags)
@@ -68,14 +70,31 @@ output_record(struct output *o, const struct record *rec)
 	size_t	mark = o->buf.len;
 
 	record_json(rec, &o->buf, o->flags);
+	output_line(o, mark);
+}
+
+void
+output_alert(struct output *o, const struct rule *rule, const struct row *row,
+    double now)
+{
+	size_t	mark = o->buf.len;
+
+	alert_json(rule, row, now, &o->buf);
+	output_line(o, mark);
+}
+
+/* Ends the line rendered since mark; on failure, forgets it and counts. */
+static void
+output_line(struct output *o, size_t mark)
+{
 	buf_putc(&o->buf, '\n');
 	if (o->buf.failed) {
-		/* Out of memory: keep what was buffered before this record. */
+		/* Out of memory: keep what was buffered before this line. */
 		o->buf.len = mark;
 		o->buf.failed = 0;
 		o->counters.records_lost++;
 		if (log_limit(&o->limit, time(NULL)))
-			log_warnx("%s: record dropped: out of memory", o->path);
+			log_warnx("%s: line dropped: out of memory", o->path);
 		return;
 	}
 	o->pending++;

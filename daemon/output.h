@@ -1,5 +1,6 @@
 /*
- * output.h - the records file: decoded records as JSON lines.
+ * output.h - the records file (decoded records as JSON lines) and the
+ * alerts file (one alert per line, row_cmd.h's alert_json()).
  *
  * Records are rendered into a buffer and written when output_flush() is
  * called (the daemon flushes before every return to the event loop, so a
@@ -15,6 +16,8 @@
 #define OUTPUT_FLUSH_BYTES	(256 * 1024)
 
 struct record;
+struct row;
+struct rule;
 struct output;
 
 struct output_counters {
@@ -33,6 +36,9 @@ struct output	*output_open(const char *path, unsigned flags);
 void		 output_close(struct output *);
 /* Renders rec (borrowed) as one line. */
 void		 output_record(struct output *, const struct record *rec);
+/* Renders the alert for row of rule (borrowed) as one line. */
+void		 output_alert(struct output *, const struct rule *rule,
+		    const struct row *row, double now);
 /* Writes what is buffered. NULL: no-op. */
 void		 output_flush(struct output *);
 const struct output_counters *output_counters(const struct output *);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "engine.h"
 #include "enrich.h"
 #include "exporter.h"
 #include "ipfix.h"
@@ -89,11 +90,47 @@ static const struct stats_field output_fields[] = {
 	F(struct output_counters, records_lost),
 };
 
+static const struct stats_field alerts_fields[] = {
+	{ "alerts_written", offsetof(struct output_counters,
+	    records_written) },
+	{ "alerts_bytes_written", offsetof(struct output_counters,
+	    bytes_written) },
+	{ "alerts_write_errors", offsetof(struct output_counters,
+	    write_errors) },
+	{ "alerts_lost", offsetof(struct output_counters, records_lost) },
+};
+
+#define W(member)	{ #member, offsetof(struct engine_rule_stats, \
+			    window.member) }
+
+static const struct stats_field rule_fields[] = {
+	F(struct engine_rule_stats, matched),
+	F(struct engine_rule_stats, alerts),
+	F(struct engine_rule_stats, filtered),
+	F(struct engine_rule_stats, errors),
+	W(missing_by),
+	W(late_records),
+	W(groups),
+	W(rows),
+	W(rows_late),
+	W(rows_partial),
+	W(rows_first),
+	W(rows_truncated),
+	W(values_dropped),
+	W(values_cut),
+	W(splits_dropped),
+	W(windows_closed),
+	W(groups_live),
+	W(bytes_live),
+};
+
 const struct stats_table stats_listen = TABLE("", listen_fields);
 const struct stats_table stats_exporter = TABLE("sessions_", exporter_fields);
 const struct stats_table stats_ipfix = TABLE("", ipfix_fields);
 const struct stats_table stats_enrich = TABLE("enrich_", enrich_fields);
 const struct stats_table stats_output = TABLE("", output_fields);
+const struct stats_table stats_alerts = TABLE("", alerts_fields);
+const struct stats_table stats_rule = TABLE("", rule_fields);
 
 static uint64_t
 field_get(const void *counters, const struct stats_field *f)

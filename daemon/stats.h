@@ -29,6 +29,8 @@ extern const struct stats_table stats_exporter;	/* struct exporter_counters */
 extern const struct stats_table stats_ipfix;	/* struct ipfix_counters */
 extern const struct stats_table stats_enrich;	/* struct enrich_counters */
 extern const struct stats_table stats_output;	/* struct output_counters */
+extern const struct stats_table stats_alerts;	/* the same, alerts file */
+extern const struct stats_table stats_rule;	/* struct engine_rule_stats */
 
 /* Appends " name=value" for every field of t in counters (borrowed). */
 void	stats_put(struct buf *, const struct stats_table *t,

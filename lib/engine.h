@@ -54,7 +54,11 @@ const struct rule *engine_rule(const struct engine *, size_t i);
 void		 engine_rule_stats(const struct engine *, size_t i,
 		    struct engine_rule_stats *out);
 
-/* Runs rec through every rule at the caller's time now. */
+/*
+ * Runs rec through every rule at the caller's time now; at most once a
+ * second of that time, also ticks (engine_tick()), so windows close on
+ * any traffic, matching or not.
+ */
 void		 engine_record(struct engine *, const struct record *rec,
 		    double now);
 /* Emits what the clock now closes (window_tick() of every rule). */

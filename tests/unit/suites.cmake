@@ -17,3 +17,6 @@ target_compile_definitions(check_rule PRIVATE NVMWATCH_CONF_DIR="${CMAKE_SOURCE_
 set(NVMWATCH_ESCU_DIR "" CACHE PATH "Splunk detection content (security_content layout) for conformance tests")
 nvmwatch_check(escu)
 set_tests_properties(unit.escu PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT "CK_DEFAULT_TIMEOUT=60;NVMWATCH_ESCU_DIR=${NVMWATCH_ESCU_DIR}")
+nvmwatch_check(engine)
+target_compile_definitions(check_engine PRIVATE
+	NVMWATCH_CONF_DIR="${CMAKE_SOURCE_DIR}/conf")
