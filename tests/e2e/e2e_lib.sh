@@ -119,10 +119,21 @@ lines() {
 }
 
 # stats_totals: the daemon's collector-wide stats lines, without the
-# per-session ones ("stats: exporter=...", "stats: exporters_not_listed=").
+# per-session ones ("stats: exporter=...", "stats: exporters_not_listed=")
+# and the per-rule ones ("stats: rule=...").
 stats_totals() {
 	grep -o 'stats:.*' "$T/daemon.log" |
-	    grep -v -e '^stats: exporter=' -e '^stats: exporters_not_listed='
+	    grep -v -e '^stats: exporter=' -e '^stats: exporters_not_listed=' \
+	    -e '^stats: rule='
+}
+
+# expect_rule_stat RULE KEY OP VALUE: KEY in the last stats line of the
+# rule whose file is RULE.yml.
+expect_rule_stat() {
+	v=$(grep -o "stats: rule=$1 .*" "$T/daemon.log" | tail -n 1 |
+	    tr ' ' '\n' | sed -n "s/^$2=//p")
+	[ -n "$v" ] || fail "no stats line with $2 for rule $1"
+	[ "$v" "$3" "$4" ] || fail "rule $1: $2=$v, expected $3 $4"
 }
 
 # stat KEY: the value of KEY in the daemon's last stats line.
