@@ -1,6 +1,8 @@
 #!/bin/bash
-# nvmwatchd under valgrind: a little UDP and TCP traffic, SIGTERM, no leaks
-# and no errors. Skipped (77) without valgrind.
+# nvmwatchd under valgrind: a little UDP and TCP traffic through the seed
+# rule (emit: both, so alerts go out at the first record and again when
+# SIGTERM flushes the open windows), no leaks and no errors. Skipped (77)
+# without valgrind.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
 command -v valgrind >/dev/null || { echo "valgrind not found"; exit 77; }
@@ -13,14 +15,20 @@ fi
 port=$(free_port 127.0.0.1) || fail "no free port"
 LISTEN="$(listen_entry udp 127.0.0.1 "$port")
 $(listen_entry tcp 127.0.0.1 "$port")"
-write_config "$T/nvmwatch.yaml" "$T/records.jsonl"
+CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
+write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
+    "rules:" "  directory: $CONF/rules" "  macros: $CONF/macros" \
+    "  emit: both" "  lateness: 1h" "alerts:" "  file: $T/alerts.jsonl"
+now=$(date +%s)
 WAIT_START=90 WAIT_STOP=90 WAIT_RECORDS=90
 start_daemon "$T/nvmwatch.yaml" 2 valgrind -q --leak-check=full \
     --error-exitcode=99 --log-file="$T/valgrind.log"
 
-nvm_send udp 127.0.0.1 "$port" "$T/truth_udp.jsonl" -n 200 -e 4 -s 7 -r 2000
+nvm_send udp 127.0.0.1 "$port" "$T/truth_udp.jsonl" -n 200 -e 4 -s 7 -r 2000 \
+    --start "$now" --duration 60
 wait_records "$T/records.jsonl" "$(lines "$T/truth_udp.jsonl")"
-nvm_send tcp 127.0.0.1 "$port" "$T/truth_tcp.jsonl" -n 200 -e 4 -s 8
+nvm_send tcp 127.0.0.1 "$port" "$T/truth_tcp.jsonl" -n 200 -e 4 -s 8 \
+    --start "$now" --duration 60
 cat "$T/truth_udp.jsonl" "$T/truth_tcp.jsonl" >"$T/truth.jsonl"
 wait_records "$T/records.jsonl" "$(lines "$T/truth.jsonl")"
 usr1_stats
@@ -29,4 +37,9 @@ stop_daemon
 cat "$T/valgrind.log"
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC under valgrind"
 same_records "$T/truth.jsonl" "$T/records.jsonl"
+# 40 triggering flows, each its own group: 40 first alerts, 40 at flush.
+[ "$(grep -c '"emit":"first"' "$T/alerts.jsonl")" -eq 40 ] ||
+    fail "expected 40 emit: first alerts"
+[ "$(grep -c '"emit":"close"' "$T/alerts.jsonl")" -eq 40 ] ||
+    fail "expected 40 alerts flushed at SIGTERM"
 echo "ok: valgrind clean"
