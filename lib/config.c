@@ -1,11 +1,12 @@
 /*
  * config.c - the YAML configuration file; see config.h and nvmwatch.yaml(5).
  *
- * The file is loaded into a libyaml document (yaml_parser_load()) and walked
- * against tables. config_sections is the top level: each entry is a key
- * with a type, an offset into struct config and a range, or a sub-table
- * (a section that is a mapping), or a parse/dump handler pair (a section
- * that is a list). Adding a section is adding a table and one line here.
+ * The file is loaded into a libyaml document (yamldoc.c, shared with the
+ * rule loader) and walked against tables. config_sections is the top
+ * level: each entry is a key with a type, an offset into struct config and
+ * a range, or a sub-table (a section that is a mapping), or a parse/dump
+ * handler pair (a section that is a list). Adding a section is adding a
+ * table and one line here.
  * List entries are mappings read with the same machinery into a scratch
  * struct, then checked as a whole.
  *
@@ -21,21 +22,18 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
-#include <yaml.h>
-
 #include "buf.h"
 #include "cidr.h"
 #include "config.h"
 #include "record.h"
 #include "row_cmd.h"
+#include "yamldoc.h"
 
 #define CONFIG_MAX_BYTES	(1024 * 1024)	/* a config file larger is an error */
 #define CONFIG_MAX_KEYS		32		/* keys per table */
@@ -48,8 +46,6 @@
 #define MINUTE	60ULL
 #define HOUR	(60ULL * MINUTE)
 #define DAY	(24ULL * HOUR)
-
-struct config_parser;
 
 enum config_type {
 	CONFIG_T_UINT,		/* unsigned: a decimal number */
@@ -71,7 +67,7 @@ struct config_name {
 	int		 value;
 };
 
-typedef int	config_parse_fn(struct config_parser *, yaml_node_t *,
+typedef int	config_parse_fn(struct yamldoc *, yaml_node_t *,
 		    const char *path, void *base);
 typedef void	config_dump_fn(const void *base, int indent, struct buf *);
 
@@ -90,18 +86,6 @@ struct config_key {
 					    size_t errsize);
 };
 
-struct config_suffix {
-	char		c;
-	uint64_t	mult;
-};
-
-struct config_parser {
-	const char		*text;
-	size_t			 len;
-	yaml_document_t		*doc;
-	struct config_error	*err;
-};
-
 /* A listen entry before it becomes a struct config_listener. */
 struct config_listen_item {
 	int		 proto;
@@ -116,54 +100,40 @@ struct config_field_item {
 	char	*type;
 };
 
-static int	config_parse_doc(struct config_parser *, yaml_parser_t *,
-		    struct config *);
-static int	config_syntax(struct config_parser *, const yaml_parser_t *);
-static int	config_fail(struct config_parser *, const yaml_node_t *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
-static int	config_expected(struct config_parser *, const yaml_node_t *,
-		    const char *, const char *);
-static void	config_quote(char *, size_t, const char *, size_t);
-static void	config_join(char *, const char *, const char *);
-static int	config_is_null(const yaml_node_t *);
-static int	config_map(struct config_parser *, yaml_node_t *, const char *,
+static int	config_parse_doc(struct yamldoc *, struct config *);
+static int	config_map(struct yamldoc *, yaml_node_t *, const char *,
 		    const struct config_key *, void *, yaml_node_t **);
-static int	config_key_find(struct config_parser *, const yaml_node_t *,
+static int	config_key_find(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *);
-static int	config_required(struct config_parser *, const yaml_node_t *,
+static int	config_required(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *, yaml_node_t **);
-static int	config_value(struct config_parser *, yaml_node_t *,
+static int	config_value(struct yamldoc *, yaml_node_t *,
 		    const char *, const struct config_key *, void *);
-static int	config_numeric(struct config_parser *, const yaml_node_t *,
+static int	config_numeric(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
-static int	config_string(struct config_parser *, const yaml_node_t *,
+static int	config_string(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
 static int	config_printable(const char *, size_t);
-static int	config_enum(struct config_parser *, const yaml_node_t *,
+static int	config_enum(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
-static const struct config_suffix *config_suffixes(enum config_type);
-static int	config_number(const char *, size_t,
-		    const struct config_suffix *, uint64_t *);
+static const struct yamldoc_suffix *config_suffixes(enum config_type);
 static void	config_format(enum config_type, uint64_t, char *, size_t);
 static void	config_what(const struct config_key *, char *, size_t);
-static yaml_node_t *config_item(struct config_parser *, const yaml_node_t *,
-		    size_t);
-static size_t	config_nitems(const yaml_node_t *);
-static int	config_listen_parse(struct config_parser *, yaml_node_t *,
+static int	config_listen_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
-static int	config_listen_item(struct config_parser *, yaml_node_t *,
+static int	config_listen_item(struct yamldoc *, yaml_node_t *,
 		    const char *, struct config_listener *);
-static int	config_listen_dup(struct config_parser *, const yaml_node_t *,
+static int	config_listen_dup(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_listener *, size_t);
 static void	config_listen_dump(const void *, int, struct buf *);
-static int	config_allow_parse(struct config_parser *, yaml_node_t *,
+static int	config_allow_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
 static void	config_allow_dump(const void *, int, struct buf *);
-static int	config_fields_parse(struct config_parser *, yaml_node_t *,
+static int	config_fields_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
-static int	config_field_item(struct config_parser *, yaml_node_t *,
+static int	config_field_item(struct yamldoc *, yaml_node_t *,
 		    const char *, struct config_field_map *);
-static int	config_field_check(struct config_parser *, const char *,
+static int	config_field_check(struct yamldoc *, const char *,
 		    yaml_node_t **, const struct config_field_item *,
 		    struct config_field_map *);
 static int	config_element(const char *, uint32_t *, uint16_t *);
@@ -200,15 +170,15 @@ static const struct config_name config_levels[] = {
 	{ NULL, 0 }
 };
 
-static const struct config_suffix config_size_suffixes[] = {
+static const struct yamldoc_suffix config_size_suffixes[] = {
 	{ 'G', GIB }, { 'M', MIB }, { 'k', KIB }, { 'K', KIB }, { 0, 1 }
 };
 
-static const struct config_suffix config_duration_suffixes[] = {
+static const struct yamldoc_suffix config_duration_suffixes[] = {
 	{ 'd', DAY }, { 'h', HOUR }, { 'm', MINUTE }, { 's', 1 }, { 0, 1 }
 };
 
-static const struct config_suffix config_no_suffixes[] = {
+static const struct yamldoc_suffix config_no_suffixes[] = {
 	{ 0, 1 }
 };
 
@@ -429,33 +399,16 @@ config_listen_default(struct config *cfg)
 struct config *
 config_load(const char *path, struct config_error *err)
 {
-	struct config	*cfg = NULL;
-	FILE		*f;
-	char		*text;
-	size_t		 len;
+	struct yamldoc_error	 ye;
+	struct config		*cfg;
+	char			*text;
+	size_t			 len;
 
-	memset(err, 0, sizeof(*err));
-	snprintf(err->file, sizeof(err->file), "%s", path);
-	if ((text = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+	if (yamldoc_read_file(path, CONFIG_MAX_BYTES, &text, &len, &ye) == -1) {
+		YAMLDOC_ERROR_COPY(err, &ye);
 		return NULL;
 	}
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",
-		    strerror(errno));
-		goto fail;
-	}
-	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
-	if (ferror(f))
-		snprintf(err->msg, sizeof(err->msg), "cannot read: %s",
-		    strerror(errno));
-	else if (len > CONFIG_MAX_BYTES)
-		snprintf(err->msg, sizeof(err->msg),
-		    "larger than %d bytes", CONFIG_MAX_BYTES);
-	else
-		cfg = config_load_string(text, len, path, err);
-	fclose(f);
- fail:
+	cfg = config_load_string(text, len, path, err);
 	free(text);
 	return cfg;
 }
@@ -464,178 +417,38 @@ struct config *
 config_load_string(const char *text, size_t len, const char *name,
     struct config_error *err)
 {
-	struct config_parser	 p;
-	yaml_parser_t		 parser;
-	struct config		*cfg;
+	struct yamldoc_error	 ye;
+	struct yamldoc		*yd;
+	struct config		*cfg = NULL;
+	int			 r = -1;
 
-	memset(err, 0, sizeof(*err));
-	snprintf(err->file, sizeof(err->file), "%s", name);
-	memset(&p, 0, sizeof(p));
-	p.text = text;
-	p.len = len;
-	p.err = err;
+	if ((yd = yamldoc_load(text, len, CONFIG_MAX_BYTES, name, &ye)) == NULL)
+		goto fail;
 	if ((cfg = config_default()) == NULL ||
-	    (cfg->path = strdup(name)) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		config_free(cfg);
-		return NULL;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		config_free(cfg);
-		return NULL;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	if (config_parse_doc(&p, &parser, cfg) == -1) {
+	    (cfg->path = strdup(name)) == NULL)
+		yamldoc_fail(yd, NULL, "out of memory");
+	else
+		r = config_parse_doc(yd, cfg);
+	yamldoc_free(yd);
+ fail:
+	YAMLDOC_ERROR_COPY(err, &ye);
+	if (r == -1) {
 		config_free(cfg);
 		cfg = NULL;
 	}
-	yaml_parser_delete(&parser);
 	return cfg;
 }
 
-/* Loads the one document of the stream and walks it into cfg. */
+/* Walks the document into cfg; a second document is an error. */
 static int
-config_parse_doc(struct config_parser *p, yaml_parser_t *parser,
-    struct config *cfg)
+config_parse_doc(struct yamldoc *yd, struct config *cfg)
 {
-	yaml_document_t	 doc, next;
 	yaml_node_t	*root;
-	int		 r = 0;
 
-	if (!yaml_parser_load(parser, &doc))
-		return config_syntax(p, parser);
-	p->doc = &doc;
-	if ((root = yaml_document_get_root_node(&doc)) != NULL &&
-	    !config_is_null(root))
-		r = config_map(p, root, "", config_sections, cfg, NULL);
-	if (r == 0 && !yaml_parser_load(parser, &next))
-		r = config_syntax(p, parser);
-	else if (r == 0) {
-		if ((root = yaml_document_get_root_node(&next)) != NULL)
-			r = config_fail(p, root,
-			    "only one YAML document is allowed");
-		yaml_document_delete(&next);
-	}
-	yaml_document_delete(&doc);
-	return r;
-}
-
-/* Fills the error from libyaml's: syntax, bad encoding, memory. */
-static int
-config_syntax(struct config_parser *p, const yaml_parser_t *parser)
-{
-	struct config_error	*err = p->err;
-	const char		*problem;
-	size_t			 i;
-
-	problem = parser->problem ? parser->problem : "unknown error";
-	if (parser->error == YAML_MEMORY_ERROR) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+	if ((root = yamldoc_root(yd)) != NULL && !yamldoc_is_null(root) &&
+	    config_map(yd, root, "", config_sections, cfg, NULL) == -1)
 		return -1;
-	}
-	if (parser->error == YAML_READER_ERROR) {
-		err->line = err->column = 1;
-		for (i = 0; i < parser->problem_offset && i < p->len; i++) {
-			if (p->text[i] == '\n')
-				err->line++, err->column = 1;
-			else
-				err->column++;
-		}
-		snprintf(err->msg, sizeof(err->msg), "invalid input: %s",
-		    problem);
-		return -1;
-	}
-	err->line = (int)parser->problem_mark.line + 1;
-	err->column = (int)parser->problem_mark.column + 1;
-	if (parser->context)
-		snprintf(err->msg, sizeof(err->msg),
-		    "syntax error: %s (%s)", problem, parser->context);
-	else
-		snprintf(err->msg, sizeof(err->msg), "syntax error: %s",
-		    problem);
-	return -1;
-}
-
-static int
-config_fail(struct config_parser *p, const yaml_node_t *node,
-    const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (node != NULL) {
-		p->err->line = (int)node->start_mark.line + 1;
-		p->err->column = (int)node->start_mark.column + 1;
-	}
-	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* "path: expected what, not <what the node is>". */
-static int
-config_expected(struct config_parser *p, const yaml_node_t *node,
-    const char *path, const char *what)
-{
-	char	found[64];
-
-	if (node->type == YAML_MAPPING_NODE)
-		snprintf(found, sizeof(found), "a mapping");
-	else if (node->type == YAML_SEQUENCE_NODE)
-		snprintf(found, sizeof(found), "a sequence");
-	else if (config_is_null(node))
-		snprintf(found, sizeof(found), "an empty value");
-	else
-		config_quote(found, sizeof(found),
-		    (const char *)node->data.scalar.value,
-		    node->data.scalar.length);
-	return config_fail(p, node, "%s: expected %s, not %s", path, what,
-	    found);
-}
-
-/* s as "text" for a message: at most 40 bytes, unprintables as '?'. */
-static void
-config_quote(char *out, size_t size, const char *s, size_t len)
-{
-	char	t[48];
-	size_t	i, n;
-
-	n = len > 40 ? 40 : len;
-	for (i = 0; i < n; i++)
-		t[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	t[n] = '\0';
-	snprintf(out, size, "\"%s%s\"", t, len > n ? "..." : "");
-}
-
-/* path.name into out (CONFIG_PATH_MAX); a long path is cut, it only labels. */
-static void
-config_join(char *out, const char *path, const char *name)
-{
-	int	n;
-
-	if (path[0] != '\0')
-		n = snprintf(out, CONFIG_PATH_MAX, "%s.%s", path, name);
-	else
-		n = snprintf(out, CONFIG_PATH_MAX, "%s", name);
-	if (n < 0)
-		out[0] = '\0';
-}
-
-/* An empty plain scalar, or ~ or null: YAML's null. */
-static int
-config_is_null(const yaml_node_t *n)
-{
-	const char	*s;
-
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	s = (const char *)n->data.scalar.value;
-	return n->data.scalar.length == 0 || strcmp(s, "~") == 0 ||
-	    strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
-	    strcmp(s, "NULL") == 0;
+	return yamldoc_end(yd);
 }
 
 /*
@@ -643,7 +456,7 @@ config_is_null(const yaml_node_t *n)
  * or NULL) gets the value node of each key present, by table index.
  */
 static int
-config_map(struct config_parser *p, yaml_node_t *node, const char *path,
+config_map(struct yamldoc *yd, yaml_node_t *node, const char *path,
     const struct config_key *keys, void *base, yaml_node_t **vals)
 {
 	yaml_node_t		*seen[CONFIG_MAX_KEYS] = { NULL };
@@ -657,38 +470,38 @@ config_map(struct config_parser *p, yaml_node_t *node, const char *path,
 		vals = local;
 	memset(vals, 0, CONFIG_MAX_KEYS * sizeof(*vals));
 	if (node->type != YAML_MAPPING_NODE)
-		return config_expected(p, node, path[0] ? path : "top level",
+		return yamldoc_expected(yd, node, path[0] ? path : "top level",
 		    "a mapping");
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(p->doc, pair->key);
-		v = yaml_document_get_node(p->doc, pair->value);
-		if ((i = config_key_find(p, k, path, keys)) == -1)
+		k = yamldoc_node(yd, pair->key);
+		v = yamldoc_node(yd, pair->value);
+		if ((i = config_key_find(yd, k, path, keys)) == -1)
 			return -1;
-		config_join(kpath, path, keys[i].name);
+		yamldoc_join(kpath, sizeof(kpath), path, keys[i].name);
 		if (seen[i] != NULL)
-			return config_fail(p, k,
+			return yamldoc_fail(yd, k,
 			    "%s: duplicate key (first at line %d)", kpath,
 			    (int)seen[i]->start_mark.line + 1);
 		seen[i] = k;
 		vals[i] = v;
-		if (config_value(p, v, kpath, &keys[i], base) == -1)
+		if (config_value(yd, v, kpath, &keys[i], base) == -1)
 			return -1;
 	}
-	return config_required(p, node, path, keys, vals);
+	return config_required(yd, node, path, keys, vals);
 }
 
 /* The index of key node k in keys, or -1 with the error set. */
 static int
-config_key_find(struct config_parser *p, const yaml_node_t *k,
+config_key_find(struct yamldoc *yd, const yaml_node_t *k,
     const char *path, const struct config_key *keys)
 {
-	char	 name[64], kpath[CONFIG_PATH_MAX], list[160];
+	char	 kpath[CONFIG_PATH_MAX], list[160];
 	size_t	 len, off = 0;
 	int	 i;
 
 	if (k->type != YAML_SCALAR_NODE)
-		return config_fail(p, k, "%s: a key must be a string",
+		return yamldoc_fail(yd, k, "%s: a key must be a string",
 		    path[0] ? path : "top level");
 	len = k->data.scalar.length;
 	for (i = 0; i < CONFIG_MAX_KEYS && keys[i].name != NULL; i++)
@@ -699,52 +512,48 @@ config_key_find(struct config_parser *p, const yaml_node_t *k,
 	for (i = 0; keys[i].name != NULL && off < sizeof(list); i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off,
 		    "%s%s", i ? ", " : "", keys[i].name);
-	config_quote(name, sizeof(name), (const char *)k->data.scalar.value,
-	    len);
-	/* Drop the quotes: the path reads "udp.bacth". */
-	name[strlen(name) - 1] = '\0';
-	config_join(kpath, path, name + 1);
-	return config_fail(p, k, "%s: unknown key (expected %s)", kpath,
+	yamldoc_key_path(kpath, sizeof(kpath), path, k);
+	return yamldoc_fail(yd, k, "%s: unknown key (expected %s)", kpath,
 	    list);
 }
 
 static int
-config_required(struct config_parser *p, const yaml_node_t *node,
+config_required(struct yamldoc *yd, const yaml_node_t *node,
     const char *path, const struct config_key *keys, yaml_node_t **vals)
 {
 	int	i;
 
 	for (i = 0; keys[i].name != NULL; i++)
 		if ((keys[i].flags & CONFIG_REQUIRED) && vals[i] == NULL)
-			return config_fail(p, node, "%s: missing key \"%s\"",
+			return yamldoc_fail(yd, node, "%s: missing key \"%s\"",
 			    path, keys[i].name);
 	return 0;
 }
 
 static int
-config_value(struct config_parser *p, yaml_node_t *v, const char *path,
+config_value(struct yamldoc *yd, yaml_node_t *v, const char *path,
     const struct config_key *key, void *base)
 {
 	switch (key->type) {
 	case CONFIG_T_MAP:
-		if (config_is_null(v))
+		if (yamldoc_is_null(v))
 			return 0;
-		return config_map(p, v, path, key->keys, base, NULL);
+		return config_map(yd, v, path, key->keys, base, NULL);
 	case CONFIG_T_CUSTOM:
-		if (config_is_null(v))
+		if (yamldoc_is_null(v))
 			return 0;
-		return key->parse(p, v, path, base);
+		return key->parse(yd, v, path, base);
 	case CONFIG_T_STRING:
-		return config_string(p, v, path, key, base);
+		return config_string(yd, v, path, key, base);
 	case CONFIG_T_ENUM:
-		return config_enum(p, v, path, key, base);
+		return config_enum(yd, v, path, key, base);
 	default:
-		return config_numeric(p, v, path, key, base);
+		return config_numeric(yd, v, path, key, base);
 	}
 }
 
 static int
-config_numeric(struct config_parser *p, const yaml_node_t *v,
+config_numeric(struct yamldoc *yd, const yaml_node_t *v,
     const char *path, const struct config_key *key, void *base)
 {
 	char		 what[96], val[32], lo[32], hi[32];
@@ -752,15 +561,15 @@ config_numeric(struct config_parser *p, const yaml_node_t *v,
 	uint64_t	 n;
 
 	config_what(key, what, sizeof(what));
-	if (v->type != YAML_SCALAR_NODE || config_is_null(v) ||
-	    config_number((const char *)v->data.scalar.value,
+	if (v->type != YAML_SCALAR_NODE || yamldoc_is_null(v) ||
+	    yamldoc_number((const char *)v->data.scalar.value,
 	    v->data.scalar.length, config_suffixes(key->type), &n) == -1)
-		return config_expected(p, v, path, what);
+		return yamldoc_expected(yd, v, path, what);
 	if (n < key->min || n > key->max) {
 		config_format(key->type, n, val, sizeof(val));
 		config_format(key->type, key->min, lo, sizeof(lo));
 		config_format(key->type, key->max, hi, sizeof(hi));
-		return config_fail(p, v, "%s: %s is out of range %s..%s",
+		return yamldoc_fail(yd, v, "%s: %s is out of range %s..%s",
 		    path, val, lo, hi);
 	}
 	if (key->type == CONFIG_T_UINT)
@@ -773,30 +582,30 @@ config_numeric(struct config_parser *p, const yaml_node_t *v,
 }
 
 static int
-config_string(struct config_parser *p, const yaml_node_t *v,
+config_string(struct yamldoc *yd, const yaml_node_t *v,
     const char *path, const struct config_key *key, void *base)
 {
 	char	**dst = (char **)(void *)((char *)base + key->off);
 	char	 *s, msg[160];
 
-	if ((key->flags & CONFIG_NONE) && config_is_null(v)) {
+	if ((key->flags & CONFIG_NONE) && yamldoc_is_null(v)) {
 		free(*dst);
 		*dst = NULL;
 		return 0;
 	}
-	if (v->type != YAML_SCALAR_NODE || config_is_null(v))
-		return config_expected(p, v, path, "a string");
+	if (v->type != YAML_SCALAR_NODE || yamldoc_is_null(v))
+		return yamldoc_expected(yd, v, path, "a string");
 	if (v->data.scalar.length == 0)
-		return config_fail(p, v, "%s: must not be empty", path);
+		return yamldoc_fail(yd, v, "%s: must not be empty", path);
 	if (!config_printable((const char *)v->data.scalar.value,
 	    v->data.scalar.length))
-		return config_fail(p, v, "%s: contains a control character",
+		return yamldoc_fail(yd, v, "%s: contains a control character",
 		    path);
 	if (key->check != NULL && key->check((const char *)
 	    v->data.scalar.value, msg, sizeof(msg)) == -1)
-		return config_fail(p, v, "%s: %s", path, msg);
+		return yamldoc_fail(yd, v, "%s: %s", path, msg);
 	if ((s = strdup((const char *)v->data.scalar.value)) == NULL)
-		return config_fail(p, v, "%s: out of memory", path);
+		return yamldoc_fail(yd, v, "%s: out of memory", path);
 	free(*dst);
 	*dst = s;
 	return 0;
@@ -828,7 +637,7 @@ config_printable(const char *s, size_t len)
 
 /* Stores an int; unsigned fields may be written through it (C11 6.5p7). */
 static int
-config_enum(struct config_parser *p, const yaml_node_t *v, const char *path,
+config_enum(struct yamldoc *yd, const yaml_node_t *v, const char *path,
     const struct config_key *key, void *base)
 {
 	int				*dst = (int *)(void *)((char *)base +
@@ -845,10 +654,10 @@ config_enum(struct config_parser *p, const yaml_node_t *v, const char *path,
 				return 0;
 			}
 	config_what(key, what, sizeof(what));
-	return config_expected(p, v, path, what);
+	return yamldoc_expected(yd, v, path, what);
 }
 
-static const struct config_suffix *
+static const struct yamldoc_suffix *
 config_suffixes(enum config_type type)
 {
 	if (type == CONFIG_T_SIZE)
@@ -858,40 +667,12 @@ config_suffixes(enum config_type type)
 	return config_no_suffixes;
 }
 
-/* Decimal digits and at most one suffix letter; -1 on overflow. */
-static int
-config_number(const char *s, size_t len, const struct config_suffix *sfx,
-    uint64_t *out)
-{
-	uint64_t	v = 0;
-	size_t		i;
-
-	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (i == 0 || len - i > 1)
-		return -1;
-	if (i < len) {
-		for (; sfx->c != 0 && sfx->c != s[i]; sfx++)
-			;
-		if (sfx->c == 0)
-			return -1;
-		if (v > UINT64_MAX / sfx->mult)
-			return -1;
-		v *= sfx->mult;
-	}
-	*out = v;
-	return 0;
-}
-
 /* v as the config would write it: the largest suffix that divides it. */
 static void
 config_format(enum config_type type, uint64_t v,
     char *out, size_t size)
 {
-	const struct config_suffix	*sfx = config_suffixes(type);
+	const struct yamldoc_suffix	*sfx = config_suffixes(type);
 
 	for (; sfx->c != 0; sfx++)
 		if (v != 0 && v % sfx->mult == 0)
@@ -933,25 +714,11 @@ config_what(const struct config_key *key, char *out, size_t size)
 	}
 }
 
-static size_t
-config_nitems(const yaml_node_t *seq)
-{
-	return (size_t)(seq->data.sequence.items.top -
-	    seq->data.sequence.items.start);
-}
-
-static yaml_node_t *
-config_item(struct config_parser *p, const yaml_node_t *seq, size_t i)
-{
-	return yaml_document_get_node(p->doc,
-	    seq->data.sequence.items.start[i]);
-}
-
 /*
  * listen: a list of listeners; it replaces the default ones.
  */
 static int
-config_listen_parse(struct config_parser *p, yaml_node_t *node,
+config_listen_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
 	struct config		*cfg = base;
@@ -960,17 +727,17 @@ config_listen_parse(struct config_parser *p, yaml_node_t *node,
 	size_t			 i, n;
 
 	if (node->type != YAML_SEQUENCE_NODE)
-		return config_expected(p, node, path, "a sequence");
-	if ((n = config_nitems(node)) == 0)
-		return config_fail(p, node, "%s: at least one listener is "
+		return yamldoc_expected(yd, node, path, "a sequence");
+	if ((n = yamldoc_nitems(node)) == 0)
+		return yamldoc_fail(yd, node, "%s: at least one listener is "
 		    "needed", path);
 	if ((ls = calloc(n, sizeof(*ls))) == NULL)
-		return config_fail(p, node, "%s: out of memory", path);
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
 		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (config_listen_item(p, config_item(p, node, i), ipath,
+		if (config_listen_item(yd, yamldoc_item(yd, node, i), ipath,
 		    &ls[i]) == -1 ||
-		    config_listen_dup(p, config_item(p, node, i), ipath, ls,
+		    config_listen_dup(yd, yamldoc_item(yd, node, i), ipath, ls,
 		    i) == -1) {
 			config_listeners_free(ls, n);
 			return -1;
@@ -983,7 +750,7 @@ config_listen_parse(struct config_parser *p, yaml_node_t *node,
 }
 
 static int
-config_listen_item(struct config_parser *p, yaml_node_t *node,
+config_listen_item(struct yamldoc *yd, yaml_node_t *node,
     const char *path, struct config_listener *l)
 {
 	struct config_listen_item	 it = { 0, NULL, 2055 };
@@ -994,13 +761,13 @@ config_listen_item(struct config_parser *p, yaml_node_t *node,
 
 	l->line = (int)node->start_mark.line + 1;
 	l->column = (int)node->start_mark.column + 1;
-	if (config_map(p, node, path, config_listen_keys, &it, vals) == -1)
+	if (config_map(yd, node, path, config_listen_keys, &it, vals) == -1)
 		goto fail;
 	if (it.address != NULL && strcmp(it.address, "*") != 0 &&
 	    inet_pton(AF_INET, it.address, a) != 1 &&
 	    inet_pton(AF_INET6, it.address, a) != 1) {
-		config_join(apath, path, "address");
-		config_expected(p, vals[LISTEN_ADDRESS], apath,
+		yamldoc_join(apath, sizeof(apath), path, "address");
+		yamldoc_expected(yd, vals[LISTEN_ADDRESS], apath,
 		    "a numeric IPv4 or IPv6 address or \"*\"");
 		goto fail;
 	}
@@ -1011,7 +778,7 @@ config_listen_item(struct config_parser *p, yaml_node_t *node,
 	if (asprintf(&l->port, "%u", it.port) == -1)
 		l->port = NULL;
 	if (l->address == NULL || l->port == NULL) {
-		config_fail(p, node, "%s: out of memory", path);
+		yamldoc_fail(yd, node, "%s: out of memory", path);
 		goto fail;
 	}
 	r = 0;
@@ -1022,7 +789,7 @@ config_listen_item(struct config_parser *p, yaml_node_t *node,
 
 /* Two listeners for the same protocol, address and port are an error. */
 static int
-config_listen_dup(struct config_parser *p, const yaml_node_t *node,
+config_listen_dup(struct yamldoc *yd, const yaml_node_t *node,
     const char *path, const struct config_listener *ls, size_t n)
 {
 	size_t	i;
@@ -1031,7 +798,7 @@ config_listen_dup(struct config_parser *p, const yaml_node_t *node,
 		if (ls[i].proto == ls[n].proto &&
 		    strcmp(ls[i].address, ls[n].address) == 0 &&
 		    strcmp(ls[i].port, ls[n].port) == 0)
-			return config_fail(p, node,
+			return yamldoc_fail(yd, node,
 			    "%s: the same listener as at line %d", path,
 			    ls[i].line);
 	return 0;
@@ -1065,7 +832,7 @@ config_listen_dump(const void *base, int indent, struct buf *b)
  * empty list would allow none, which is never what is meant.
  */
 static int
-config_allow_parse(struct config_parser *p, yaml_node_t *node,
+config_allow_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
 	struct config	*cfg = base;
@@ -1075,21 +842,21 @@ config_allow_parse(struct config_parser *p, yaml_node_t *node,
 	size_t		 i, n;
 
 	if (node->type != YAML_SEQUENCE_NODE)
-		return config_expected(p, node, path, "a sequence");
-	if ((n = config_nitems(node)) == 0)
-		return config_fail(p, node, "%s: empty list (leave the key "
+		return yamldoc_expected(yd, node, path, "a sequence");
+	if ((n = yamldoc_nitems(node)) == 0)
+		return yamldoc_fail(yd, node, "%s: empty list (leave the key "
 		    "out to allow every exporter)", path);
 	if ((set = cidr_set_new()) == NULL)
-		return config_fail(p, node, "%s: out of memory", path);
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
-		v = config_item(p, node, i);
+		v = yamldoc_item(yd, node, i);
 		if (v->type == YAML_SCALAR_NODE && cidr_set_add(set,
 		    (const char *)v->data.scalar.value,
 		    v->data.scalar.length) == 0)
 			continue;
 		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
 		cidr_set_free(set);
-		return config_expected(p, v, ipath,
+		return yamldoc_expected(yd, v, ipath,
 		    "an IPv4 or IPv6 address or prefix");
 	}
 	cidr_set_free(cfg->allow);
@@ -1119,7 +886,7 @@ config_allow_dump(const void *base, int indent, struct buf *b)
  * a dictionary; config_apply_fields() does the rest.
  */
 static int
-config_fields_parse(struct config_parser *p, yaml_node_t *node,
+config_fields_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
 	struct config		*cfg = base;
@@ -1128,13 +895,13 @@ config_fields_parse(struct config_parser *p, yaml_node_t *node,
 	size_t			 i, n;
 
 	if (node->type != YAML_SEQUENCE_NODE)
-		return config_expected(p, node, path, "a sequence");
-	n = config_nitems(node);
+		return yamldoc_expected(yd, node, path, "a sequence");
+	n = yamldoc_nitems(node);
 	if ((fm = calloc(n ? n : 1, sizeof(*fm))) == NULL)
-		return config_fail(p, node, "%s: out of memory", path);
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
 		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (config_field_item(p, config_item(p, node, i), ipath,
+		if (config_field_item(yd, yamldoc_item(yd, node, i), ipath,
 		    &fm[i]) == -1) {
 			config_fields_free(fm, n);
 			return -1;
@@ -1147,7 +914,7 @@ config_fields_parse(struct config_parser *p, yaml_node_t *node,
 }
 
 static int
-config_field_item(struct config_parser *p, yaml_node_t *node,
+config_field_item(struct yamldoc *yd, yaml_node_t *node,
     const char *path, struct config_field_map *fm)
 {
 	struct config_field_item	 it = { NULL, NULL, NULL };
@@ -1156,8 +923,8 @@ config_field_item(struct config_parser *p, yaml_node_t *node,
 
 	fm->line = (int)node->start_mark.line + 1;
 	fm->column = (int)node->start_mark.column + 1;
-	if (config_map(p, node, path, config_field_keys, &it, vals) == 0 &&
-	    config_field_check(p, path, vals, &it, fm) == 0)
+	if (config_map(yd, node, path, config_field_keys, &it, vals) == 0 &&
+	    config_field_check(yd, path, vals, &it, fm) == 0)
 		r = 0;
 	free(it.element);
 	free(it.name);
@@ -1166,7 +933,7 @@ config_field_item(struct config_parser *p, yaml_node_t *node,
 }
 
 static int
-config_field_check(struct config_parser *p, const char *path,
+config_field_check(struct yamldoc *yd, const char *path,
     yaml_node_t **vals, const struct config_field_item *it,
     struct config_field_map *fm)
 {
@@ -1174,25 +941,25 @@ config_field_check(struct config_parser *p, const char *path,
 	size_t	off;
 	int	t;
 
-	config_join(kpath, path, "element");
+	yamldoc_join(kpath, sizeof(kpath), path, "element");
 	if (config_element(it->element, &fm->pen, &fm->id) == -1)
-		return config_expected(p, vals[FIELD_ITEM_ELEMENT], kpath,
+		return yamldoc_expected(yd, vals[FIELD_ITEM_ELEMENT], kpath,
 		    "an element id (enterprise.id or id, id 1..32767)");
-	config_join(kpath, path, "name");
+	yamldoc_join(kpath, sizeof(kpath), path, "name");
 	if (config_field_name(it->name) == -1)
-		return config_expected(p, vals[FIELD_ITEM_NAME], kpath,
+		return yamldoc_expected(yd, vals[FIELD_ITEM_NAME], kpath,
 		    "a field name (letters, digits and _, at most 63)");
-	config_join(kpath, path, "type");
+	yamldoc_join(kpath, sizeof(kpath), path, "type");
 	if ((t = field_type_parse(it->type)) == -1) {
 		off = (size_t)snprintf(what, sizeof(what), "one of");
 		for (t = 0; t <= FIELD_HEX_LIST && off < sizeof(what); t++)
 			off += (size_t)snprintf(what + off, sizeof(what) - off,
 			    "%s %s", t ? "," : "", field_type_name(t));
-		return config_expected(p, vals[FIELD_ITEM_TYPE], kpath, what);
+		return yamldoc_expected(yd, vals[FIELD_ITEM_TYPE], kpath, what);
 	}
 	fm->type = (enum field_type)t;
 	if ((fm->name = strdup(it->name)) == NULL)
-		return config_fail(p, vals[FIELD_ITEM_NAME], "%s: out of "
+		return yamldoc_fail(yd, vals[FIELD_ITEM_NAME], "%s: out of "
 		    "memory", kpath);
 	return 0;
 }
@@ -1205,11 +972,11 @@ config_element(const char *s, uint32_t *pen, uint16_t *id)
 	uint64_t	 p = 0, i;
 
 	if ((dot = strchr(s, '.')) != NULL &&
-	    (config_number(s, (size_t)(dot - s), config_no_suffixes, &p) ==
+	    (yamldoc_number(s, (size_t)(dot - s), NULL, &p) ==
 	    -1 || p > UINT32_MAX))
 		return -1;
 	s = dot ? dot + 1 : s;
-	if (config_number(s, strlen(s), config_no_suffixes, &i) == -1 ||
+	if (yamldoc_number(s, strlen(s), NULL, &i) == -1 ||
 	    i < 1 || i > 32767)
 		return -1;
 	*pen = (uint32_t)p;

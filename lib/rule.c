@@ -3,7 +3,8 @@
  * content (security_content); see rule.h.
  *
  * A file is read whole (at most RULE_FILE_MAX bytes) and loaded into a
- * libyaml document. Every mapping we read is checked for duplicate keys
+ * libyaml document (yamldoc.c, shared with the config loader, which keeps
+ * the error). Every mapping we read is checked for duplicate keys
  * before any of its values is used, so that a second `window:` never wins
  * silently. Errors about the YAML carry libyaml's marks (1-based line and
  * column); errors in the search text carry the place in the file of the
@@ -19,19 +20,17 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "hash.h"
 #include "row_cmd.h"
 #include "rule.h"
 #include "spl.h"
+#include "yamldoc.h"
 
 #define RULE_FILE_MAX	(1024 * 1024)	/* a larger file is an error */
 #define RULE_MITRE_MAX	64		/* mitre_attack_id entries */
@@ -43,10 +42,10 @@
 #define MACRO_ARG_MAX	63		/* bytes of one argument name */
 #define MACRO_SET_MAX	(1u << 20)
 
-#define MINUTE	60.0
+#define MINUTE	60
 #define HOUR	(60 * MINUTE)
 #define DAY	(24 * HOUR)
-#define DURATION_MAX	(30 * DAY)
+#define DURATION_MAX	(30.0 * DAY)
 
 /* Text flags for doc_text(). */
 #define TEXT_LINE	0x01	/* no control characters (a name, an id) */
@@ -72,9 +71,8 @@ struct macro_set {
 struct rule_doc {
 	const char		*text;		/* the file's bytes */
 	size_t			 len;
-	yaml_document_t		 doc;
-	int			 loaded;
-	struct rule_error	*err;
+	struct yamldoc		*yd;		/* NULL when it did not load */
+	struct yamldoc_error	 err;		/* of the whole load */
 };
 
 /* A string key of a detection: where it goes and what it may hold. */
@@ -127,57 +125,42 @@ struct rule_key {
 
 static int	rule_read_file(const char *, char **, size_t *,
 		    struct rule_error *);
-static void	rule_error_init(struct rule_error *, const char *);
-static void	rule_error_msg(struct rule_error *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 static struct rule *rule_new(const char *, const char *, size_t,
 		    const struct rule_stream *);
 static char	*rule_short_name(const char *);
-static int	rule_read(struct rule_doc *, yaml_node_t *, struct rule *);
-static int	rule_version(struct rule_doc *, yaml_node_t *, struct rule *);
-static int	rule_mitre(struct rule_doc *, yaml_node_t *, struct rule *);
-static int	rule_mitre_list(struct rule_doc *, yaml_node_t *,
+static int	rule_read(struct yamldoc *, yaml_node_t *, struct rule *);
+static int	rule_version(struct yamldoc *, yaml_node_t *, struct rule *);
+static int	rule_mitre(struct yamldoc *, yaml_node_t *, struct rule *);
+static int	rule_mitre_list(struct yamldoc *, yaml_node_t *,
 		    const char *, struct rule *);
-static int	rule_settings(struct rule_doc *, yaml_node_t *,
+static int	rule_settings(struct yamldoc *, yaml_node_t *,
 		    struct rule_stream *);
-static int	rule_setting(struct rule_doc *, yaml_node_t *, yaml_node_t *,
+static int	rule_setting(struct yamldoc *, yaml_node_t *, yaml_node_t *,
 		    struct rule_stream *);
-static int	rule_set_value(struct rule_doc *, const yaml_node_t *,
+static int	rule_set_value(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct rule_setting *,
 		    struct rule_stream *);
-static int	rule_set_timezone(struct rule_doc *, const yaml_node_t *,
+static int	rule_set_timezone(struct yamldoc *, const yaml_node_t *,
 		    const char *, struct rule_stream *);
-static int	rule_set_number(struct rule_doc *, const yaml_node_t *,
+static int	rule_set_number(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct rule_setting *,
 		    struct window_limits *);
 static int	rule_duration(const char *, size_t, double *);
-static int	rule_count(const char *, size_t, int, uint64_t *);
 static int	rule_compile(struct rule_doc *, yaml_node_t *, struct rule *,
 		    const struct field_dict *, const struct macro_set *);
 static int	macro_lookup(void *, const char *, size_t,
 		    struct spl_macro_def *);
 
-static yaml_node_t *doc_load(struct rule_doc *, const char *, size_t);
-static void	doc_free(struct rule_doc *);
-static int	doc_syntax(struct rule_doc *, const yaml_parser_t *);
-static int	doc_fail(struct rule_doc *, const yaml_node_t *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
-static int	doc_expected(struct rule_doc *, const yaml_node_t *,
-		    const char *, const char *);
-static void	doc_quote(char *, size_t, const char *, size_t);
-static int	doc_is_null(const yaml_node_t *);
-static yaml_node_t *doc_item(struct rule_doc *, const yaml_node_t *,
-		    size_t);
-static size_t	doc_nitems(const yaml_node_t *);
-static int	doc_map_check(struct rule_doc *, const yaml_node_t *,
+static yaml_node_t *doc_load(struct rule_doc *, const char *, size_t,
+		    const char *);
+static int	doc_map_check(struct yamldoc *, const yaml_node_t *,
 		    const char *);
 static int	doc_key_cmp(const void *, const void *);
-static yaml_node_t *doc_get(struct rule_doc *, const yaml_node_t *,
+static yaml_node_t *doc_get(struct yamldoc *, const yaml_node_t *,
 		    const char *);
-static int	doc_text(struct rule_doc *, const yaml_node_t *,
+static int	doc_text(struct yamldoc *, const yaml_node_t *,
 		    const char *, size_t, int, char **);
 static int	text_ok(const char *, size_t, int);
-static void	path_join(char *, const char *, const char *);
 
 static void	search_place(const struct rule_doc *, const yaml_node_t *,
 		    const struct spl_error *, int *, int *);
@@ -193,10 +176,10 @@ static int	place_flow(const struct rule_doc *, const yaml_node_t *,
 		    struct rule_walk *);
 static int	walk_piece(struct rule_walk *, size_t, size_t, size_t, int);
 
-static int	macro_parse(struct rule_doc *, yaml_node_t *,
+static int	macro_parse(struct yamldoc *, yaml_node_t *,
 		    struct macro *);
-static int	macro_args(struct rule_doc *, yaml_node_t *, struct macro *);
-static int	macro_name(struct rule_doc *, const yaml_node_t *,
+static int	macro_args(struct yamldoc *, yaml_node_t *, struct macro *);
+static int	macro_name(struct yamldoc *, const yaml_node_t *,
 		    struct macro *);
 static int	macro_add(struct macro_set *, struct macro *);
 static int	macro_grow(struct macro_set *, size_t);
@@ -235,6 +218,14 @@ static const struct rule_setting rule_settings_table[] = {
 #define NSETTINGS	(sizeof(rule_settings_table) / \
 			    sizeof(rule_settings_table[0]))
 
+static const struct yamldoc_suffix rule_size_suffixes[] = {
+	{ 'k', 1024 }, { 'K', 1024 }, { 'M', 1024 * 1024 }, { 0, 1 }
+};
+
+static const struct yamldoc_suffix rule_duration_suffixes[] = {
+	{ 'd', DAY }, { 'h', HOUR }, { 'm', MINUTE }, { 's', 1 }, { 0, 1 }
+};
+
 static const struct {
 	const char		*name;
 	enum window_emit	 emit;
@@ -248,52 +239,18 @@ static const struct {
  * Files.
  */
 
+/* The file whole, or -1 with err filled. */
 static int
 rule_read_file(const char *path, char **text, size_t *len,
     struct rule_error *err)
 {
-	FILE	*f;
-	int	 r = -1;
+	struct yamldoc_error	ye;
 
-	if ((*text = malloc(RULE_FILE_MAX + 1)) == NULL) {
-		rule_error_msg(err, "out of memory");
+	if (yamldoc_read_file(path, RULE_FILE_MAX, text, len, &ye) == -1) {
+		YAMLDOC_ERROR_COPY(err, &ye);
 		return -1;
 	}
-	if ((f = fopen(path, "rb")) == NULL) {
-		rule_error_msg(err, "cannot open: %s", strerror(errno));
-		goto done;
-	}
-	*len = fread(*text, 1, RULE_FILE_MAX + 1, f);
-	if (ferror(f))
-		rule_error_msg(err, "cannot read: %s", strerror(errno));
-	else if (*len > RULE_FILE_MAX)
-		rule_error_msg(err, "larger than %d bytes", RULE_FILE_MAX);
-	else
-		r = 0;
-	fclose(f);
- done:
-	if (r == -1) {
-		free(*text);
-		*text = NULL;
-	}
-	return r;
-}
-
-static void
-rule_error_init(struct rule_error *err, const char *file)
-{
-	memset(err, 0, sizeof(*err));
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-}
-
-static void
-rule_error_msg(struct rule_error *err, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
+	return 0;
 }
 
 void
@@ -348,7 +305,6 @@ rule_load(const char *path, const struct field_dict *dict,
 	char		*text;
 	size_t		 len;
 
-	rule_error_init(err, path);
 	if (rule_read_file(path, &text, &len, err) == -1)
 		return NULL;
 	r = rule_load_string(text, len, path, dict, macros, defaults, err);
@@ -362,27 +318,21 @@ rule_load_string(const char *text, size_t len, const char *name,
     const struct rule_stream *defaults, struct rule_error *err)
 {
 	struct rule_doc	 d;
-	struct rule	*r;
+	struct rule	*r = NULL;
 	yaml_node_t	*root;
 
-	rule_error_init(err, name);
-	if (len > RULE_FILE_MAX) {
-		rule_error_msg(err, "larger than %d bytes", RULE_FILE_MAX);
-		return NULL;
-	}
-	if ((r = rule_new(name, text, len, defaults)) == NULL) {
-		rule_error_msg(err, "out of memory");
-		return NULL;
-	}
-	memset(&d, 0, sizeof(d));
-	d.err = err;
-	if ((root = doc_load(&d, text, len)) == NULL ||
-	    rule_read(&d, root, r) == -1 ||
+	if ((root = doc_load(&d, text, len, name)) == NULL)
+		goto done;
+	if ((r = rule_new(name, text, len, defaults)) == NULL)
+		yamldoc_fail(d.yd, NULL, "out of memory");
+	else if (rule_read(d.yd, root, r) == -1 ||
 	    rule_compile(&d, root, r, dict, macros) == -1) {
 		rule_free(r);
 		r = NULL;
 	}
-	doc_free(&d);
+ done:
+	yamldoc_free(d.yd);
+	YAMLDOC_ERROR_COPY(err, &d.err);
 	return r;
 }
 
@@ -457,7 +407,7 @@ rule_free(struct rule *r)
 
 /* The keys of a detection other than the search's compilation. */
 static int
-rule_read(struct rule_doc *d, yaml_node_t *root, struct rule *r)
+rule_read(struct yamldoc *yd, yaml_node_t *root, struct rule *r)
 {
 	const struct rule_text_key	*k;
 	yaml_node_t			*v;
@@ -466,15 +416,15 @@ rule_read(struct rule_doc *d, yaml_node_t *root, struct rule *r)
 
 	for (i = 0; i < sizeof(rule_text_keys) / sizeof(*k); i++) {
 		k = &rule_text_keys[i];
-		if ((v = doc_get(d, root, k->name)) == NULL) {
+		if ((v = doc_get(yd, root, k->name)) == NULL) {
 			if (k->required)
-				return doc_fail(d, root,
+				return yamldoc_fail(yd, root,
 				    "missing key \"%s\"", k->name);
 			continue;
 		}
-		if (!k->required && doc_is_null(v))
+		if (!k->required && yamldoc_is_null(v))
 			continue;
-		if (doc_text(d, v, k->name, k->max, k->flags, &s) == -1)
+		if (doc_text(yd, v, k->name, k->max, k->flags, &s) == -1)
 			return -1;
 		if (k->off == SIZE_MAX) {
 			free(s);
@@ -483,23 +433,23 @@ rule_read(struct rule_doc *d, yaml_node_t *root, struct rule *r)
 		dst = (char **)(void *)((char *)r + k->off);
 		*dst = s;
 	}
-	if (rule_version(d, root, r) == -1 || rule_mitre(d, root, r) == -1)
+	if (rule_version(yd, root, r) == -1 || rule_mitre(yd, root, r) == -1)
 		return -1;
-	return rule_settings(d, root, &r->stream);
+	return rule_settings(yd, root, &r->stream);
 }
 
 static int
-rule_version(struct rule_doc *d, yaml_node_t *root, struct rule *r)
+rule_version(struct yamldoc *yd, yaml_node_t *root, struct rule *r)
 {
 	yaml_node_t	*v;
 	uint64_t	 n;
 
-	if ((v = doc_get(d, root, "version")) == NULL || doc_is_null(v))
+	if ((v = doc_get(yd, root, "version")) == NULL || yamldoc_is_null(v))
 		return 0;
-	if (v->type != YAML_SCALAR_NODE || rule_count((const char *)
-	    v->data.scalar.value, v->data.scalar.length, 0, &n) == -1 ||
+	if (v->type != YAML_SCALAR_NODE || yamldoc_number((const char *)
+	    v->data.scalar.value, v->data.scalar.length, NULL, &n) == -1 ||
 	    n > INT32_MAX)
-		return doc_expected(d, v, "version",
+		return yamldoc_expected(yd, v, "version",
 		    "a whole number (0 or more)");
 	r->version = (long)n;
 	return 0;
@@ -507,44 +457,44 @@ rule_version(struct rule_doc *d, yaml_node_t *root, struct rule *r)
 
 /* mitre_attack_id at the top level or, in older files, under tags:. */
 static int
-rule_mitre(struct rule_doc *d, yaml_node_t *root, struct rule *r)
+rule_mitre(struct yamldoc *yd, yaml_node_t *root, struct rule *r)
 {
 	yaml_node_t	*v, *tags;
 
-	if ((v = doc_get(d, root, "mitre_attack_id")) != NULL &&
-	    !doc_is_null(v))
-		return rule_mitre_list(d, v, "mitre_attack_id", r);
-	if ((tags = doc_get(d, root, "tags")) == NULL || doc_is_null(tags))
+	if ((v = doc_get(yd, root, "mitre_attack_id")) != NULL &&
+	    !yamldoc_is_null(v))
+		return rule_mitre_list(yd, v, "mitre_attack_id", r);
+	if ((tags = doc_get(yd, root, "tags")) == NULL || yamldoc_is_null(tags))
 		return 0;
 	if (tags->type != YAML_MAPPING_NODE)
-		return doc_expected(d, tags, "tags", "a mapping");
-	if (doc_map_check(d, tags, "tags") == -1)
+		return yamldoc_expected(yd, tags, "tags", "a mapping");
+	if (doc_map_check(yd, tags, "tags") == -1)
 		return -1;
-	if ((v = doc_get(d, tags, "mitre_attack_id")) == NULL ||
-	    doc_is_null(v))
+	if ((v = doc_get(yd, tags, "mitre_attack_id")) == NULL ||
+	    yamldoc_is_null(v))
 		return 0;
-	return rule_mitre_list(d, v, "tags.mitre_attack_id", r);
+	return rule_mitre_list(yd, v, "tags.mitre_attack_id", r);
 }
 
 static int
-rule_mitre_list(struct rule_doc *d, yaml_node_t *v, const char *path,
+rule_mitre_list(struct yamldoc *yd, yaml_node_t *v, const char *path,
     struct rule *r)
 {
 	char	ipath[RULE_PATH_MAX];
 	size_t	i, n;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return doc_expected(d, v, path, "a sequence");
-	if ((n = doc_nitems(v)) > RULE_MITRE_MAX)
-		return doc_fail(d, v, "%s: more than %d entries", path,
+		return yamldoc_expected(yd, v, path, "a sequence");
+	if ((n = yamldoc_nitems(v)) > RULE_MITRE_MAX)
+		return yamldoc_fail(yd, v, "%s: more than %d entries", path,
 		    RULE_MITRE_MAX);
 	if (n == 0)
 		return 0;
 	if ((r->mitre = calloc(n, sizeof(*r->mitre))) == NULL)
-		return doc_fail(d, v, "%s: out of memory", path);
+		return yamldoc_fail(yd, v, "%s: out of memory", path);
 	for (i = 0; i < n; i++) {
 		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (doc_text(d, doc_item(d, v, i), ipath, RULE_LINE_MAX,
+		if (doc_text(yd, yamldoc_item(yd, v, i), ipath, RULE_LINE_MAX,
 		    TEXT_LINE, &r->mitre[i]) == -1)
 			return -1;
 		r->nmitre++;
@@ -554,31 +504,30 @@ rule_mitre_list(struct rule_doc *d, yaml_node_t *v, const char *path,
 
 /* The nvmwatch: block over the defaults. */
 static int
-rule_settings(struct rule_doc *d, yaml_node_t *root, struct rule_stream *st)
+rule_settings(struct yamldoc *yd, yaml_node_t *root, struct rule_stream *st)
 {
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*v;
 
-	if ((v = doc_get(d, root, "nvmwatch")) == NULL || doc_is_null(v))
+	if ((v = doc_get(yd, root, "nvmwatch")) == NULL || yamldoc_is_null(v))
 		return 0;
 	if (v->type != YAML_MAPPING_NODE)
-		return doc_expected(d, v, "nvmwatch", "a mapping");
-	if (doc_map_check(d, v, "nvmwatch") == -1)
+		return yamldoc_expected(yd, v, "nvmwatch", "a mapping");
+	if (doc_map_check(yd, v, "nvmwatch") == -1)
 		return -1;
 	for (pair = v->data.mapping.pairs.start;
 	    pair < v->data.mapping.pairs.top; pair++)
-		if (rule_setting(d, yaml_document_get_node(&d->doc,
-		    pair->key), yaml_document_get_node(&d->doc, pair->value),
-		    st) == -1)
+		if (rule_setting(yd, yamldoc_node(yd, pair->key),
+		    yamldoc_node(yd, pair->value), st) == -1)
 			return -1;
 	return 0;
 }
 
 static int
-rule_setting(struct rule_doc *d, yaml_node_t *k, yaml_node_t *v,
+rule_setting(struct yamldoc *yd, yaml_node_t *k, yaml_node_t *v,
     struct rule_stream *st)
 {
-	char	path[RULE_PATH_MAX], name[64], list[160];
+	char	path[RULE_PATH_MAX], list[160];
 	size_t	i, off = 0;
 
 	for (i = 0; i < NSETTINGS; i++)
@@ -586,32 +535,29 @@ rule_setting(struct rule_doc *d, yaml_node_t *k, yaml_node_t *v,
 		    k->data.scalar.length &&
 		    memcmp(rule_settings_table[i].name, k->data.scalar.value,
 		    k->data.scalar.length) == 0) {
-			path_join(path, "nvmwatch",
+			yamldoc_join(path, sizeof(path), "nvmwatch",
 			    rule_settings_table[i].name);
-			return rule_set_value(d, v, path,
+			return rule_set_value(yd, v, path,
 			    &rule_settings_table[i], st);
 		}
 	for (i = 0; i < NSETTINGS && off < sizeof(list); i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off,
 		    "%s%s", i ? ", " : "", rule_settings_table[i].name);
-	doc_quote(name, sizeof(name), (const char *)k->data.scalar.value,
-	    k->data.scalar.length);
-	/* Drop the quotes: the path reads nvmwatch.windwo. */
-	name[strlen(name) - 1] = '\0';
-	path_join(path, "nvmwatch", name + 1);
-	return doc_fail(d, k, "%s: unknown key (expected %s)", path, list);
+	yamldoc_key_path(path, sizeof(path), "nvmwatch", k);
+	return yamldoc_fail(yd, k, "%s: unknown key (expected %s)", path,
+	    list);
 }
 
 static int
-rule_set_value(struct rule_doc *d, const yaml_node_t *v, const char *path,
+rule_set_value(struct yamldoc *yd, const yaml_node_t *v, const char *path,
     const struct rule_setting *set, struct rule_stream *st)
 {
 	size_t	i;
 
 	if (set->type == SET_TIMEZONE)
-		return rule_set_timezone(d, v, path, st);
+		return rule_set_timezone(yd, v, path, st);
 	if (set->type != SET_EMIT)
-		return rule_set_number(d, v, path, set, &st->limits);
+		return rule_set_number(yd, v, path, set, &st->limits);
 	for (i = 0; v->type == YAML_SCALAR_NODE && i < 3; i++)
 		if (strlen(rule_emits[i].name) == v->data.scalar.length &&
 		    memcmp(rule_emits[i].name, v->data.scalar.value,
@@ -619,23 +565,23 @@ rule_set_value(struct rule_doc *d, const yaml_node_t *v, const char *path,
 			st->limits.emit = rule_emits[i].emit;
 			return 0;
 		}
-	return doc_expected(d, v, path, "one of close, first, both");
+	return yamldoc_expected(yd, v, path, "one of close, first, both");
 }
 
 static int
-rule_set_timezone(struct rule_doc *d, const yaml_node_t *v,
+rule_set_timezone(struct yamldoc *yd, const yaml_node_t *v,
     const char *path, struct rule_stream *st)
 {
 	struct row_tz	 tz;
 	char		 msg[200];
 	char		*s;
 
-	if (doc_text(d, v, path, 63, TEXT_LINE, &s) == -1)
+	if (doc_text(yd, v, path, 63, TEXT_LINE, &s) == -1)
 		return -1;
 	msg[0] = '\0';
 	if (row_tz_parse(s, &tz, msg, sizeof(msg)) == -1) {
 		free(s);
-		return doc_fail(d, v, "%s: %s", path,
+		return yamldoc_fail(yd, v, "%s: %s", path,
 		    msg[0] ? msg : "not a time zone");
 	}
 	free(st->timezone);
@@ -644,7 +590,7 @@ rule_set_timezone(struct rule_doc *d, const yaml_node_t *v,
 }
 
 static int
-rule_set_number(struct rule_doc *d, const yaml_node_t *v, const char *path,
+rule_set_number(struct yamldoc *yd, const yaml_node_t *v, const char *path,
     const struct rule_setting *set, struct window_limits *lim)
 {
 	char		 found[64];
@@ -654,31 +600,32 @@ rule_set_number(struct rule_doc *d, const yaml_node_t *v, const char *path,
 	uint64_t	 n = 0;
 	int		 bad = 1;
 
-	if (v->type == YAML_SCALAR_NODE && !doc_is_null(v)) {
+	if (v->type == YAML_SCALAR_NODE && !yamldoc_is_null(v)) {
 		s = (const char *)v->data.scalar.value;
 		len = v->data.scalar.length;
-		doc_quote(found, sizeof(found), s, len);
+		yamldoc_quote(found, sizeof(found), s, len);
 		if (set->type == SET_DURATION)
 			bad = rule_duration(s, len, &sec);
 		else
-			bad = rule_count(s, len, set->type == SET_SIZE, &n);
+			bad = yamldoc_number(s, len, set->type == SET_SIZE ?
+			    rule_size_suffixes : NULL, &n);
 	}
 	if (bad)
-		return doc_expected(d, v, path, set->type == SET_DURATION ?
+		return yamldoc_expected(yd, v, path, set->type == SET_DURATION ?
 		    "a duration (seconds, or a number with s, m, h or d)" :
 		    set->type == SET_SIZE ? "a size (bytes, or a number "
 		    "with k or M)" : "a whole number");
 	if (set->type == SET_DURATION) {
 		if (sec > DURATION_MAX || (sec == 0 && !set->zero_ok))
-			return doc_fail(d, v, "%s: %s is out of range (%s, "
-			    "at most 30d)", path, found, set->zero_ok ?
+			return yamldoc_fail(yd, v, "%s: %s is out of range "
+			    "(%s, at most 30d)", path, found, set->zero_ok ?
 			    "0 or more" : "more than 0");
 		*(double *)(void *)((char *)lim + set->off) = sec;
 		return 0;
 	}
 	if (n < 1 || n > set->max)
-		return doc_fail(d, v, "%s: %s is out of range 1..%llu", path,
-		    found, (unsigned long long)set->max);
+		return yamldoc_fail(yd, v, "%s: %s is out of range 1..%llu",
+		    path, found, (unsigned long long)set->max);
 	*(size_t *)(void *)((char *)lim + set->off) = (size_t)n;
 	return 0;
 }
@@ -690,8 +637,9 @@ rule_set_number(struct rule_doc *d, const yaml_node_t *v, const char *path,
 static int
 rule_duration(const char *s, size_t len, double *out)
 {
-	double	v = 0, scale = 1;
-	size_t	i, nf;
+	double		v = 0, scale = 1;
+	size_t		i, nf;
+	uint64_t	mult;
 
 	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (i == 12)
@@ -711,38 +659,11 @@ rule_duration(const char *s, size_t len, double *out)
 	if (len - i > 1)
 		return -1;
 	if (i < len) {
-		if (s[i] == 'm')
-			v *= MINUTE;
-		else if (s[i] == 'h')
-			v *= HOUR;
-		else if (s[i] == 'd')
-			v *= DAY;
-		else if (s[i] != 's')
+		if ((mult = yamldoc_suffix(rule_duration_suffixes, s[i])) == 0)
 			return -1;
+		v *= (double)mult;
 	}
 	*out = v;
-	return 0;
-}
-
-/* Decimal digits, with k or M when size is set; -1 on overflow. */
-static int
-rule_count(const char *s, size_t len, int size, uint64_t *out)
-{
-	uint64_t	v = 0, mult = 1;
-	size_t		i;
-
-	if (size && len > 1 && (s[len - 1] == 'k' || s[len - 1] == 'K'))
-		mult = 1024, len--;
-	else if (size && len > 1 && s[len - 1] == 'M')
-		mult = 1024 * 1024, len--;
-	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (i == 0 || i < len || v > UINT64_MAX / mult)
-		return -1;
-	*out = v * mult;
 	return 0;
 }
 
@@ -761,11 +682,10 @@ rule_compile(struct rule_doc *d, yaml_node_t *root, struct rule *r,
 	    macros ? &fn : NULL, &se);
 	if (r->compiled != NULL)
 		return 0;
-	v = doc_get(d, root, "search");
-	search_place(d, v, &se, &d->err->line, &d->err->column);
-	rule_error_msg(d->err, "search: %s", se.msg[0] ? se.msg :
+	v = doc_get(d->yd, root, "search");
+	search_place(d, v, &se, &d->err.line, &d->err.column);
+	return yamldoc_fail(d->yd, NULL, "search: %s", se.msg[0] ? se.msg :
 	    "does not compile");
-	return -1;
 }
 
 static int
@@ -786,167 +706,30 @@ macro_lookup(void *arg, const char *name, size_t nargs,
  * The YAML document.
  */
 
-/* Loads the one document of text; its root when it is a mapping. */
+/*
+ * Loads the one document of text into d; its root when it is a mapping
+ * whose keys are strings, none twice. d->err is filled either way.
+ */
 static yaml_node_t *
-doc_load(struct rule_doc *d, const char *text, size_t len)
+doc_load(struct rule_doc *d, const char *text, size_t len, const char *name)
 {
-	yaml_parser_t	 parser;
-	yaml_document_t	 next;
-	yaml_node_t	*root = NULL, *n;
+	yaml_node_t	*n;
 
+	memset(d, 0, sizeof(*d));
 	d->text = text;
 	d->len = len;
-	if (!yaml_parser_initialize(&parser)) {
-		rule_error_msg(d->err, "out of memory");
+	if ((d->yd = yamldoc_load(text, len, RULE_FILE_MAX, name,
+	    &d->err)) == NULL || yamldoc_end(d->yd) == -1)
+		return NULL;
+	if ((n = yamldoc_root(d->yd)) == NULL) {
+		yamldoc_fail(d->yd, NULL, "empty file (expected a mapping)");
 		return NULL;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	if (!yaml_parser_load(&parser, &d->doc)) {
-		doc_syntax(d, &parser);
-		goto done;
+	if (n->type != YAML_MAPPING_NODE) {
+		yamldoc_expected(d->yd, n, "top level", "a mapping");
+		return NULL;
 	}
-	d->loaded = 1;
-	if (!yaml_parser_load(&parser, &next)) {
-		doc_syntax(d, &parser);
-		goto done;
-	}
-	if ((n = yaml_document_get_root_node(&next)) != NULL)
-		doc_fail(d, n, "only one YAML document is allowed");
-	yaml_document_delete(&next);
-	if (n != NULL)
-		goto done;
-	if ((n = yaml_document_get_root_node(&d->doc)) == NULL)
-		rule_error_msg(d->err, "empty file (expected a mapping)");
-	else if (n->type != YAML_MAPPING_NODE)
-		doc_expected(d, n, "top level", "a mapping");
-	else if (doc_map_check(d, n, "top level") == 0)
-		root = n;
- done:
-	yaml_parser_delete(&parser);
-	return root;
-}
-
-static void
-doc_free(struct rule_doc *d)
-{
-	if (d->loaded)
-		yaml_document_delete(&d->doc);
-	d->loaded = 0;
-}
-
-/* Fills the error from libyaml's: syntax, bad encoding, memory. */
-static int
-doc_syntax(struct rule_doc *d, const yaml_parser_t *parser)
-{
-	struct rule_error	*err = d->err;
-	const char		*problem;
-	size_t			 i;
-
-	problem = parser->problem ? parser->problem : "unknown error";
-	if (parser->error == YAML_MEMORY_ERROR) {
-		rule_error_msg(err, "out of memory");
-		return -1;
-	}
-	if (parser->error == YAML_READER_ERROR) {
-		/* problem_offset is in bytes: count lines ourselves. */
-		err->line = err->column = 1;
-		for (i = 0; i < parser->problem_offset && i < d->len; i++) {
-			if (d->text[i] == '\n')
-				err->line++, err->column = 1;
-			else
-				err->column++;
-		}
-		rule_error_msg(err, "invalid input: %s", problem);
-		return -1;
-	}
-	err->line = (int)parser->problem_mark.line + 1;
-	err->column = (int)parser->problem_mark.column + 1;
-	if (parser->context)
-		rule_error_msg(err, "syntax error: %s (%s)", problem,
-		    parser->context);
-	else
-		rule_error_msg(err, "syntax error: %s", problem);
-	return -1;
-}
-
-static int
-doc_fail(struct rule_doc *d, const yaml_node_t *node, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (node != NULL) {
-		d->err->line = (int)node->start_mark.line + 1;
-		d->err->column = (int)node->start_mark.column + 1;
-	}
-	va_start(ap, fmt);
-	vsnprintf(d->err->msg, sizeof(d->err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* "path: expected what, not <what the node is>". */
-static int
-doc_expected(struct rule_doc *d, const yaml_node_t *node, const char *path,
-    const char *what)
-{
-	char	found[64];
-
-	if (node->type == YAML_MAPPING_NODE)
-		snprintf(found, sizeof(found), "a mapping");
-	else if (node->type == YAML_SEQUENCE_NODE)
-		snprintf(found, sizeof(found), "a sequence");
-	else if (doc_is_null(node))
-		snprintf(found, sizeof(found), "an empty value");
-	else
-		doc_quote(found, sizeof(found),
-		    (const char *)node->data.scalar.value,
-		    node->data.scalar.length);
-	return doc_fail(d, node, "%s: expected %s, not %s", path, what,
-	    found);
-}
-
-/* s as "text" for a message: at most 40 bytes, unprintables as '?'. */
-static void
-doc_quote(char *out, size_t size, const char *s, size_t len)
-{
-	char	t[48];
-	size_t	i, n;
-
-	n = len > 40 ? 40 : len;
-	for (i = 0; i < n; i++)
-		t[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	t[n] = '\0';
-	snprintf(out, size, "\"%s%s\"", t, len > n ? "..." : "");
-}
-
-/* An empty plain scalar, or ~ or null: YAML's null. */
-static int
-doc_is_null(const yaml_node_t *n)
-{
-	const char	*s;
-
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	s = (const char *)n->data.scalar.value;
-	return n->data.scalar.length == 0 || strcmp(s, "~") == 0 ||
-	    strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
-	    strcmp(s, "NULL") == 0;
-}
-
-static size_t
-doc_nitems(const yaml_node_t *seq)
-{
-	return (size_t)(seq->data.sequence.items.top -
-	    seq->data.sequence.items.start);
-}
-
-static yaml_node_t *
-doc_item(struct rule_doc *d, const yaml_node_t *seq, size_t i)
-{
-	return yaml_document_get_node(&d->doc,
-	    seq->data.sequence.items.start[i]);
+	return doc_map_check(d->yd, n, "top level") == 0 ? n : NULL;
 }
 
 /*
@@ -955,12 +738,12 @@ doc_item(struct rule_doc *d, const yaml_node_t *seq, size_t i)
  * earliest second occurrence in the file.
  */
 static int
-doc_map_check(struct rule_doc *d, const yaml_node_t *map, const char *path)
+doc_map_check(struct yamldoc *yd, const yaml_node_t *map, const char *path)
 {
 	struct rule_key		*keys, *dup = NULL;
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k;
-	char			 name[64], kpath[RULE_PATH_MAX];
+	char			 kpath[RULE_PATH_MAX];
 	size_t			 n, i, j;
 
 	n = (size_t)(map->data.mapping.pairs.top -
@@ -968,12 +751,12 @@ doc_map_check(struct rule_doc *d, const yaml_node_t *map, const char *path)
 	if (n == 0)
 		return 0;
 	if ((keys = calloc(n, sizeof(*keys))) == NULL)
-		return doc_fail(d, map, "%s: out of memory", path);
+		return yamldoc_fail(yd, map, "%s: out of memory", path);
 	for (i = 0, pair = map->data.mapping.pairs.start; i < n; i++, pair++) {
-		k = yaml_document_get_node(&d->doc, pair->key);
+		k = yamldoc_node(yd, pair->key);
 		if (k->type != YAML_SCALAR_NODE) {
 			free(keys);
-			return doc_fail(d, k, "%s: a key must be a string",
+			return yamldoc_fail(yd, k, "%s: a key must be a string",
 			    path);
 		}
 		keys[i].s = (const char *)k->data.scalar.value;
@@ -991,12 +774,11 @@ doc_map_check(struct rule_doc *d, const yaml_node_t *map, const char *path)
 			dup = &keys[i];
 	}
 	if (dup != NULL) {
-		doc_quote(name, sizeof(name), dup[1].s, dup[1].len);
-		name[strlen(name) - 1] = '\0';
-		path_join(kpath, strcmp(path, "top level") ? path : "",
-		    name + 1);
-		doc_fail(d, dup[1].node, "%s: duplicate key (first at line %d)",
-		    kpath, (int)dup[0].node->start_mark.line + 1);
+		yamldoc_key_path(kpath, sizeof(kpath),
+		    strcmp(path, "top level") ? path : "", dup[1].node);
+		yamldoc_fail(yd, dup[1].node,
+		    "%s: duplicate key (first at line %d)", kpath,
+		    (int)dup[0].node->start_mark.line + 1);
 	}
 	free(keys);
 	return dup ? -1 : 0;
@@ -1021,7 +803,7 @@ doc_key_cmp(const void *a, const void *b)
 
 /* The value of key in map (checked by doc_map_check()), or NULL. */
 static yaml_node_t *
-doc_get(struct rule_doc *d, const yaml_node_t *map, const char *key)
+doc_get(struct yamldoc *yd, const yaml_node_t *map, const char *key)
 {
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k;
@@ -1029,37 +811,38 @@ doc_get(struct rule_doc *d, const yaml_node_t *map, const char *key)
 
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(&d->doc, pair->key);
+		k = yamldoc_node(yd, pair->key);
 		if (k->type == YAML_SCALAR_NODE &&
 		    k->data.scalar.length == len &&
 		    memcmp(k->data.scalar.value, key, len) == 0)
-			return yaml_document_get_node(&d->doc, pair->value);
+			return yamldoc_node(yd, pair->value);
 	}
 	return NULL;
 }
 
 /* A string value into *out (malloc'd). */
 static int
-doc_text(struct rule_doc *d, const yaml_node_t *v, const char *path,
+doc_text(struct yamldoc *yd, const yaml_node_t *v, const char *path,
     size_t max, int flags, char **out)
 {
 	const char	*s;
 	size_t		 len;
 
 	*out = NULL;
-	if (v->type != YAML_SCALAR_NODE || doc_is_null(v))
-		return doc_expected(d, v, path, "a string");
+	if (v->type != YAML_SCALAR_NODE || yamldoc_is_null(v))
+		return yamldoc_expected(yd, v, path, "a string");
 	s = (const char *)v->data.scalar.value;
 	len = v->data.scalar.length;
 	if (len == 0 && !(flags & TEXT_EMPTY))
-		return doc_fail(d, v, "%s: must not be empty", path);
+		return yamldoc_fail(yd, v, "%s: must not be empty", path);
 	if (len > max)
-		return doc_fail(d, v, "%s: longer than %zu bytes", path, max);
+		return yamldoc_fail(yd, v, "%s: longer than %zu bytes", path,
+		    max);
 	if (!text_ok(s, len, flags))
-		return doc_fail(d, v, "%s: contains a control character",
+		return yamldoc_fail(yd, v, "%s: contains a control character",
 		    path);
 	if ((*out = strndup(s, len)) == NULL)
-		return doc_fail(d, v, "%s: out of memory", path);
+		return yamldoc_fail(yd, v, "%s: out of memory", path);
 	return 0;
 }
 
@@ -1083,20 +866,6 @@ text_ok(const char *s, size_t len, int flags)
 			return 0;
 	}
 	return 1;
-}
-
-/* path.name into out (RULE_PATH_MAX); a long path is cut, it only labels. */
-static void
-path_join(char *out, const char *path, const char *name)
-{
-	int	n;
-
-	if (path[0] != '\0')
-		n = snprintf(out, RULE_PATH_MAX, "%s.%s", path, name);
-	else
-		n = snprintf(out, RULE_PATH_MAX, "%s", name);
-	if (n < 0)
-		out[0] = '\0';
 }
 
 /*
@@ -1412,7 +1181,6 @@ macro_set_load(struct macro_set *set, const char *path,
 	size_t	 len;
 	int	 r;
 
-	rule_error_init(err, path);
 	if (rule_read_file(path, &text, &len, err) == -1)
 		return -1;
 	r = macro_set_load_string(set, text, len, path, err);
@@ -1430,86 +1198,79 @@ macro_set_load_string(struct macro_set *set, const char *text, size_t len,
 	yaml_node_t		*root;
 	int			 r = -1;
 
-	rule_error_init(err, name);
-	if (len > RULE_FILE_MAX) {
-		rule_error_msg(err, "larger than %d bytes", RULE_FILE_MAX);
-		return -1;
-	}
-	memset(&d, 0, sizeof(d));
 	memset(&m, 0, sizeof(m));
-	d.err = err;
-	if ((root = doc_load(&d, text, len)) == NULL ||
-	    macro_parse(&d, root, &m) == -1)
+	if ((root = doc_load(&d, text, len, name)) == NULL ||
+	    macro_parse(d.yd, root, &m) == -1)
 		goto done;
 	if ((old = macro_find(set, m.name, m.nargs)) != NULL &&
-	    old->nargs == m.nargs) {
-		doc_fail(&d, doc_get(&d, root, "name"), "name: macro \"%s\" "
-		    "with %zu argument%s is already defined in %s:%d", m.name,
-		    m.nargs, m.nargs == 1 ? "" : "s", old->file, old->line);
-		goto done;
-	}
-	if (set->n >= MACRO_SET_MAX)
-		rule_error_msg(err, "more than %u macros", MACRO_SET_MAX);
+	    old->nargs == m.nargs)
+		yamldoc_fail(d.yd, doc_get(d.yd, root, "name"), "name: macro "
+		    "\"%s\" with %zu argument%s is already defined in %s:%d",
+		    m.name, m.nargs, m.nargs == 1 ? "" : "s", old->file,
+		    old->line);
+	else if (set->n >= MACRO_SET_MAX)
+		yamldoc_fail(d.yd, NULL, "more than %u macros", MACRO_SET_MAX);
 	else if ((m.file = strdup(name ? name : "")) == NULL ||
 	    macro_add(set, &m) == -1)
-		rule_error_msg(err, "out of memory");
+		yamldoc_fail(d.yd, NULL, "out of memory");
 	else
 		r = 0;
  done:
 	if (r == -1)
 		macro_clear(&m);
-	doc_free(&d);
+	yamldoc_free(d.yd);
+	YAMLDOC_ERROR_COPY(err, &d.err);
 	return r;
 }
 
 static int
-macro_parse(struct rule_doc *d, yaml_node_t *root, struct macro *m)
+macro_parse(struct yamldoc *yd, yaml_node_t *root, struct macro *m)
 {
 	yaml_node_t	*v;
 
-	if ((v = doc_get(d, root, "definition")) == NULL)
-		return doc_fail(d, root, "missing key \"definition\"");
-	if (doc_text(d, v, "definition", SPL_TEXT_MAX, TEXT_EMPTY,
+	if ((v = doc_get(yd, root, "definition")) == NULL)
+		return yamldoc_fail(yd, root, "missing key \"definition\"");
+	if (doc_text(yd, v, "definition", SPL_TEXT_MAX, TEXT_EMPTY,
 	    &m->definition) == -1)
 		return -1;
-	if (macro_args(d, root, m) == -1)
+	if (macro_args(yd, root, m) == -1)
 		return -1;
-	if ((v = doc_get(d, root, "name")) == NULL)
-		return doc_fail(d, root, "missing key \"name\"");
-	return macro_name(d, v, m);
+	if ((v = doc_get(yd, root, "name")) == NULL)
+		return yamldoc_fail(yd, root, "missing key \"name\"");
+	return macro_name(yd, v, m);
 }
 
 static int
-macro_args(struct rule_doc *d, yaml_node_t *root, struct macro *m)
+macro_args(struct yamldoc *yd, yaml_node_t *root, struct macro *m)
 {
 	yaml_node_t	*v;
 	char		 path[RULE_PATH_MAX];
 	size_t		 i, j, n;
 
-	if ((v = doc_get(d, root, "arguments")) == NULL || doc_is_null(v))
+	if ((v = doc_get(yd, root, "arguments")) == NULL || yamldoc_is_null(v))
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
-		return doc_expected(d, v, "arguments", "a sequence");
-	if ((n = doc_nitems(v)) > MACRO_ARGS_MAX)
-		return doc_fail(d, v, "arguments: more than %d",
+		return yamldoc_expected(yd, v, "arguments", "a sequence");
+	if ((n = yamldoc_nitems(v)) > MACRO_ARGS_MAX)
+		return yamldoc_fail(yd, v, "arguments: more than %d",
 		    MACRO_ARGS_MAX);
 	if (n > 0 && (m->argnames = calloc(n + 1,
 	    sizeof(*m->argnames))) == NULL)
-		return doc_fail(d, v, "arguments: out of memory");
+		return yamldoc_fail(yd, v, "arguments: out of memory");
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "arguments[%zu]", i);
-		if (doc_text(d, doc_item(d, v, i), path, MACRO_ARG_MAX,
+		if (doc_text(yd, yamldoc_item(yd, v, i), path, MACRO_ARG_MAX,
 		    TEXT_LINE, &m->argnames[i]) == -1)
 			return -1;
 		m->nargs++;
 		if (strspn(m->argnames[i], "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
 		    strlen(m->argnames[i]))
-			return doc_fail(d, doc_item(d, v, i), "%s: expected "
-			    "letters, digits and _", path);
+			return yamldoc_fail(yd, yamldoc_item(yd, v, i),
+			    "%s: expected letters, digits and _", path);
 		for (j = 0; j < i; j++)
 			if (strcmp(m->argnames[j], m->argnames[i]) == 0)
-				return doc_fail(d, doc_item(d, v, i),
+				return yamldoc_fail(yd, yamldoc_item(yd, v, i),
 				    "%s: \"%s\" is already arguments[%zu]",
 				    path, m->argnames[i], j);
 	}
@@ -1518,24 +1279,24 @@ macro_args(struct rule_doc *d, yaml_node_t *root, struct macro *m)
 
 /* "name" or "name(N)", N the number of arguments. */
 static int
-macro_name(struct rule_doc *d, const yaml_node_t *v, struct macro *m)
+macro_name(struct yamldoc *yd, const yaml_node_t *v, struct macro *m)
 {
 	char	*s, *open;
 	size_t	 len;
 	uint64_t n;
 
-	if (doc_text(d, v, "name", MACRO_NAME_MAX + 8, TEXT_LINE, &s) == -1)
+	if (doc_text(yd, v, "name", MACRO_NAME_MAX + 8, TEXT_LINE, &s) == -1)
 		return -1;
 	m->name = s;
 	m->line = (int)v->start_mark.line + 1;
 	len = strlen(s);
 	if (len > 0 && s[len - 1] == ')' && (open = strchr(s, '(')) != NULL) {
-		if (rule_count(open + 1, (size_t)(s + len - 1 - open - 1), 0,
-		    &n) == -1)
-			return doc_expected(d, v, "name",
+		if (yamldoc_number(open + 1, (size_t)(s + len - 1 - open - 1),
+		    NULL, &n) == -1)
+			return yamldoc_expected(yd, v, "name",
 			    "a macro name, or name(N) with N its arguments");
 		if (n != m->nargs)
-			return doc_fail(d, v, "name: \"%s\" says %llu "
+			return yamldoc_fail(yd, v, "name: \"%s\" says %llu "
 			    "argument%s, arguments: lists %zu", s,
 			    (unsigned long long)n, n == 1 ? "" : "s",
 			    m->nargs);
@@ -1543,7 +1304,7 @@ macro_name(struct rule_doc *d, const yaml_node_t *v, struct macro *m)
 		len = strlen(s);
 	}
 	if (len == 0 || len > MACRO_NAME_MAX || strcspn(s, " ()`$\"'") != len)
-		return doc_expected(d, v, "name",
+		return yamldoc_expected(yd, v, "name",
 		    "a macro name (no blanks, quotes, (, ), ` or $)");
 	return 0;
 }
@@ -1689,11 +1450,12 @@ rule_paths(const char *dir, char ***paths, struct rule_error *err)
 	size_t		  n = 0, cap = 0;
 	const char	 *sep;
 
-	rule_error_init(err, dir);
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", dir);
 	*paths = NULL;
 	if ((dp = opendir(dir)) == NULL) {
-		rule_error_msg(err, "cannot open directory: %s",
-		    strerror(errno));
+		snprintf(err->msg, sizeof(err->msg),
+		    "cannot open directory: %s", strerror(errno));
 		return -1;
 	}
 	sep = dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/";
@@ -1706,8 +1468,8 @@ rule_paths(const char *dir, char ***paths, struct rule_error *err)
 		}
 		if (n == RULE_PATHS_MAX) {
 			free(p);
-			rule_error_msg(err, "more than %d rule files",
-			    RULE_PATHS_MAX);
+			snprintf(err->msg, sizeof(err->msg),
+			    "more than %d rule files", RULE_PATHS_MAX);
 			goto fail;
 		}
 		if (n == cap) {
@@ -1726,7 +1488,7 @@ rule_paths(const char *dir, char ***paths, struct rule_error *err)
 	*paths = v;
 	return (int)n;
  oom:
-	rule_error_msg(err, "out of memory");
+	snprintf(err->msg, sizeof(err->msg), "out of memory");
  fail:
 	closedir(dp);
 	rule_paths_free(v, (int)n);

@@ -20,3 +20,4 @@ set_tests_properties(unit.escu PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT "CK_DE
 nvmwatch_check(engine)
 target_compile_definitions(check_engine PRIVATE
 	NVMWATCH_CONF_DIR="${CMAKE_SOURCE_DIR}/conf")
+nvmwatch_check(yamldoc)
