@@ -7,7 +7,8 @@
  * The daemon applies a loaded config; a failed load leaves nothing behind.
  * The file format is described in nvmwatch.yaml(5).
  *
- * libyaml is used here and nowhere else. The parser is a table of sections,
+ * libyaml is used here, in rule.c and in yamldoc.c (their shared document
+ * helpers) and nowhere else. The parser is a table of sections,
  * each a table of keys (see config.c): a new section is a new table.
  */
 #ifndef NVMWATCH_CONFIG_H

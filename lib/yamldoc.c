@@ -244,7 +244,10 @@ yamldoc_quote(char *out, size_t size, const char *s, size_t len)
 
 	n = len > 40 ? 40 : len;
 	for (i = 0; i < n; i++)
-		t[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+		/* Unsigned, so bytes past ASCII read the same on every
+		 * platform: '?' like the control characters. */
+		t[i] = ((unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f) ? '?' : s[i];
 	t[n] = '\0';
 	snprintf(out, size, "\"%s%s\"", t, len > n ? "..." : "");
 }
