@@ -6,6 +6,7 @@ set -eu
 PACKAGES="
 	build-essential cmake pkg-config
 	libevent-dev libfixbuf-dev libglib2.0-dev libyaml-dev libsystemd-dev check
+	libjansson-dev
 	libssl-dev zlib1g-dev
 	clang libclang-rt-14-dev
 	valgrind mandoc python3 iproute2 procps

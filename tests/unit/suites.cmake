@@ -21,3 +21,4 @@ nvmwatch_check(engine)
 target_compile_definitions(check_engine PRIVATE
 	NVMWATCH_CONF_DIR="${CMAKE_SOURCE_DIR}/conf")
 nvmwatch_check(yamldoc)
+nvmwatch_check(collector)
