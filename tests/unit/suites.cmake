@@ -22,3 +22,4 @@ target_compile_definitions(check_engine PRIVATE
 	NVMWATCH_CONF_DIR="${CMAKE_SOURCE_DIR}/conf")
 nvmwatch_check(yamldoc)
 nvmwatch_check(collector)
+nvmwatch_check(num)
