@@ -11,9 +11,22 @@
  * its window's (closing a window walks only its own groups) and the
  * table's creation order (the max_groups victim is its head).
  *
- * Windows are few: the in-time ones differ by whole window lengths
- * within the lateness (usually one to three), and late generations live
- * only until the next tick. So they are sorted lists, scanned.
+ * Windows are usually few, but a stream of records each in a different
+ * past hour makes one late window per record until the next tick. So
+ * windows are found through a hash of (start, in time or late), and kept
+ * in two min-heaps by start (so by end): the in-time ones, whose top is
+ * the next to close, and the late generations, flushed at each tick in
+ * order. Adding a record touches O(1) windows expected; closing walks
+ * only the windows that close.
+ *
+ * The hashes are over attacker-chosen values (by-values, values()). They
+ * use SipHash-1-3 keyed with a per-table random seed from getrandom(2)
+ * (GRND_NONBLOCK: never blocks at early boot; should it fail, the seed
+ * is a mix of the table's address and a counter, which ASLR makes hard
+ * but not impossible to guess), so colliding keys cannot be chosen in
+ * advance; and the group hash doubles whenever it holds more groups than
+ * buckets. Output order never depends on the hash: rows are sorted at
+ * close, and values() at emit.
  *
  * The hot path, a record for a group that exists, builds its key in a
  * scratch buffer and allocates nothing unless a value set must grow.
@@ -26,6 +39,7 @@
  * row that cannot be built leaves its group in place for the next tick.
  */
 #include <sys/queue.h>
+#include <sys/random.h>
 
 #include <inttypes.h>
 #include <math.h>
@@ -33,14 +47,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "field.h"
-#include "hash.h"
+#include "num.h"
 #include "record.h"
 #include "row.h"
 #include "spl.h"
 #include "window.h"
 
 #define HASH_MIN	64	/* buckets of a new table */
+#define WHASH_MIN	16	/* window buckets of a new table */
+#define HEAP_MIN	8
+#define ROW_KEEP	(1024 * 1024)	/* a scratch row bigger is freed */
 #define SET_LINEAR	8	/* a set this small is scanned, not indexed */
 #define SET_SLOTS_MIN	32
 #define POOL_MIN	32
@@ -95,7 +113,6 @@ struct sum {
 };
 
 TAILQ_HEAD(group_list, group);
-TAILQ_HEAD(window_list, window);
 
 struct group {
 	struct group		*hnext;		/* hash chain */
@@ -112,12 +129,19 @@ struct group {
 };
 
 struct window {
-	TAILQ_ENTRY(window)	 link;
+	struct window		*hnext;		/* window hash chain */
+	size_t			 heapi;		/* index in its heap */
 	struct group_list	 groups;
 	size_t			 ngroups;
 	double			 start, end;
 	uint32_t		 gen;		/* 0: in time; else late */
 	int			 closing;	/* watermark passed, rows owed */
+};
+
+/* Windows by start: the root is the earliest. */
+struct wheap {
+	struct window		**w;
+	size_t			  n, cap;
 };
 
 /* A group to sort at close, with its by-values as numbers (NaN: text). */
@@ -138,11 +162,16 @@ struct window_table {
 	size_t			 state_size;
 	int			 by_none;	/* a by-field the dict lacks */
 
+	uint64_t		 seed[2];	/* SipHash key */
 	struct group		**buckets;
 	size_t			 nbuckets;	/* power of two */
 	struct group_list	 age;
-	struct window_list	 open;		/* in time, by start */
-	struct window_list	 late;		/* late generations, by start */
+	struct window		**wbuckets;
+	size_t			 nwbuckets;	/* power of two */
+	size_t			 nwindows;
+	struct window		*wlast;		/* the last one found */
+	struct wheap		 open;		/* in time */
+	struct wheap		 late;		/* late generations */
 	uint32_t		 late_gen;
 	double			 max_time;	/* latest _time added */
 	double			 now;		/* latest clock given */
@@ -161,12 +190,20 @@ struct window_table {
 	size_t			 numscap;
 	struct rec_str		*vsort;
 	size_t			 vsortcap;
-	char			*numbuf;
-	size_t			 numbufcap;
 	struct row		 row;
 };
 
 static int		 limits_valid(const struct window_limits *);
+static void		 seed_init(struct window_table *);
+static uint64_t		 siphash(const uint64_t *, const void *, size_t);
+static uint64_t		 window_hash(const struct window_table *, double,
+			    int);
+static int		 wheap_push(struct wheap *, struct window *);
+static void		 wheap_remove(struct wheap *, size_t);
+static void		 wheap_up(struct wheap *, size_t);
+static void		 wheap_down(struct wheap *, size_t);
+static void		 wheap_set(struct wheap *, size_t, struct window *);
+static void		 whash_grow(struct window_table *);
 static size_t		 agg_size(enum spl_func);
 static double		 window_start(const struct window_table *, double);
 static void		 clock_set(struct window_table *, double);
@@ -179,6 +216,8 @@ static int		 add_split(struct window_table *,
 static int		 key_build(struct window_table *, double, int *);
 static void		*grow(void *, size_t *, size_t, size_t);
 static struct window	*window_find(struct window_table *, double, int);
+static void		 window_close_heap(struct window_table *,
+			    struct wheap *, unsigned);
 static struct window	*window_open(struct window_table *, double, int);
 static void		 window_unlink(struct window_table *,
 			    struct window *);
@@ -193,6 +232,7 @@ static struct group	*group_open(struct window_table *, double, int,
 			    uint32_t, int);
 static void		 group_free(struct window_table *, struct group *);
 static int		 group_evict(struct window_table *);
+static void		 bytes_cap(struct window_table *);
 static void		 hash_grow(struct window_table *);
 static void		*gstate(const struct window_table *,
 			    const struct group *, size_t);
@@ -203,9 +243,6 @@ static int		 group_feed(struct window_table *, struct group *,
 static size_t		 value_cut(struct window_table *, struct group *,
 			    const struct rec_str *);
 static size_t		 utf8_cut(const char *, size_t, size_t);
-static int		 num_parse(struct window_table *, const char *,
-			    size_t, double *);
-static int		 num_decimal(const char *, size_t, double *);
 static int		 bytecmp(const char *, size_t, const char *, size_t);
 static int		 sval_set(struct window_table *, struct sval *,
 			    const char *, size_t);
@@ -216,11 +253,13 @@ static int		 vset_add(struct window_table *, struct group *,
 			    struct vset *, const char *, size_t);
 static int		 vset_append(struct window_table *, struct group *,
 			    struct vset *, const char *, size_t);
-static int		 vset_find(const struct vset *, const char *, size_t);
+static int		 vset_find(const struct window_table *,
+			    const struct vset *, const char *, size_t);
 static int		 vset_push(struct window_table *, struct vset *,
 			    const char *, size_t, uint32_t *);
 static int		 vset_index(struct window_table *, struct vset *);
-static void		 vset_slot(struct vset *, uint32_t);
+static void		 vset_slot(const struct window_table *, struct vset *,
+			    uint32_t);
 static void		 vset_free(struct window_table *, struct vset *);
 static int		 mm_feed(struct window_table *, struct group *,
 			    struct minmax *, const struct rec_str *, int);
@@ -228,6 +267,7 @@ static int		 pick_feed(struct window_table *, struct group *,
 			    struct pick *, const struct record *, int, int);
 static int		 emit_group(struct window_table *,
 			    const struct group *, unsigned);
+static void		 row_shrink(struct window_table *);
 static int		 row_by(struct window_table *, const struct group *);
 static int		 row_agg(struct window_table *, const struct group *,
 			    size_t);
@@ -249,19 +289,22 @@ window_limits_default(struct window_limits *l)
 	l->max_values = 1000;
 	l->max_value_bytes = 4096;
 	l->max_split = 1024;
+	l->max_bytes = (size_t)256 * 1024 * 1024;
+	l->max_future = 300;
 }
 
 static int
 limits_valid(const struct window_limits *l)
 {
 	if (l == NULL || !isfinite(l->window) || l->window <= 0 ||
-	    !isfinite(l->lateness) || l->lateness < 0)
+	    !isfinite(l->lateness) || l->lateness < 0 ||
+	    isnan(l->max_future) || l->max_future < 0)
 		return 0;
 	if (l->emit != WINDOW_EMIT_CLOSE && l->emit != WINDOW_EMIT_FIRST &&
 	    l->emit != WINDOW_EMIT_BOTH)
 		return 0;
 	return l->max_groups > 0 && l->max_values > 0 &&
-	    l->max_value_bytes > 0 && l->max_split > 0;
+	    l->max_value_bytes > 0 && l->max_split > 0 && l->max_bytes > 0;
 }
 
 /* Each function's state takes only the room it needs in the group. */
@@ -305,16 +348,18 @@ window_new(const struct spl_stats *stats, const struct window_limits *limits,
 	t->arg = arg;
 	t->max_time = t->now = -HUGE_VAL;
 	TAILQ_INIT(&t->age);
-	TAILQ_INIT(&t->open);
-	TAILQ_INIT(&t->late);
+	seed_init(t);
 	nby = stats->nby ? stats->nby : 1;	/* calloc(0) may be NULL */
 	t->nbuckets = HASH_MIN;
+	t->nwbuckets = WHASH_MIN;
 	if (row_init(&t->row) == -1 ||
 	    (t->off = calloc(stats->naggs + 1, sizeof(*t->off))) == NULL ||
 	    (t->byv = calloc(nby, sizeof(*t->byv))) == NULL ||
 	    (t->byn = calloc(nby, sizeof(*t->byn))) == NULL ||
 	    (t->byi = calloc(nby, sizeof(*t->byi))) == NULL ||
-	    (t->buckets = calloc(t->nbuckets, sizeof(*t->buckets))) == NULL) {
+	    (t->buckets = calloc(t->nbuckets, sizeof(*t->buckets))) == NULL ||
+	    (t->wbuckets = calloc(t->nwbuckets, sizeof(*t->wbuckets))) ==
+	    NULL) {
 		window_free(t);
 		return NULL;
 	}
@@ -331,25 +376,25 @@ window_new(const struct spl_stats *stats, const struct window_limits *limits,
 void
 window_free(struct window_table *t)
 {
-	struct window	*w;
-
 	if (t == NULL)
 		return;
-	while ((w = TAILQ_FIRST(&t->open)) != NULL)
-		window_drop(t, w);
-	while ((w = TAILQ_FIRST(&t->late)) != NULL)
-		window_drop(t, w);
+	while (t->open.n > 0)
+		window_drop(t, t->open.w[0]);
+	while (t->late.n > 0)
+		window_drop(t, t->late.w[0]);
 	row_free(&t->row);
 	free(t->off);
 	free(t->byv);
 	free(t->byn);
 	free(t->byi);
 	free(t->buckets);
+	free(t->wbuckets);
+	free(t->open.w);
+	free(t->late.w);
 	free(t->key);
 	free(t->gsort);
 	free(t->nums);
 	free(t->vsort);
-	free(t->numbuf);
 	free(t);
 }
 
@@ -359,28 +404,20 @@ window_counters(const struct window_table *t)
 	return &t->c;
 }
 
-/*
- * floor(time / window) * window without libm: the library links nothing
- * but libc. Times past 2^52 windows are integral already.
- */
 static double
 window_start(const struct window_table *t, double time)
 {
-	double	q = time / t->lim.window, i;
-
-	if (q > -4503599627370496.0 && q < 4503599627370496.0) {
-		i = (double)(int64_t)q;
-		if (i > q)
-			i -= 1;
-		q = i;
-	}
 	/* + 0.0 turns -0.0 into 0.0: the start is hashed by its bytes. */
-	return q * t->lim.window + 0.0;
+	return floor(time / t->lim.window) * t->lim.window + 0.0;
 }
 
 /*
  * The clock only moves forward: a caller whose clock stepped back must
- * not reopen a window that already emitted its rows.
+ * not reopen a window that already emitted its rows. The clock is the
+ * caller's own (never a record's), so it is trusted: a caller that once
+ * passes an absurd now closes every window and makes every later record
+ * late until its clock catches up; max_future guards only against the
+ * records' times.
  */
 static void
 clock_set(struct window_table *t, double now)
@@ -400,7 +437,7 @@ int
 window_add(struct window_table *t, const struct record *rec, double now)
 {
 	uint64_t	combos, n, k;
-	double		time, start;
+	double		time, start, ahead;
 	int		late, rc = 0;
 
 	t->c.records++;
@@ -408,9 +445,13 @@ window_add(struct window_table *t, const struct record *rec, double now)
 	if (!isfinite(time = record_time(rec)))
 		time = now;
 	t->time = time;
-	/* Grouped or not, a record is news that the stream has moved on. */
-	if (time > t->max_time)
-		t->max_time = time;
+	/* Grouped or not, a record is news that the stream has moved on;
+	 * but no further than max_future past the clock. */
+	ahead = t->now + t->lim.max_future;
+	if (time > ahead)
+		t->c.future_records++;
+	if ((time > ahead ? ahead : time) > t->max_time)
+		t->max_time = time > ahead ? ahead : time;
 	close_due(t);
 	if (by_values(t, rec, &combos) == -1) {
 		t->c.missing_by++;
@@ -427,6 +468,7 @@ window_add(struct window_table *t, const struct record *rec, double now)
 			rc = -1;
 		split_next(t);
 	}
+	bytes_cap(t);
 	return rc;
 }
 
@@ -486,7 +528,7 @@ add_split(struct window_table *t, const struct record *rec, double start,
 
 	if (key_build(t, start, &cut) == -1)
 		return -1;
-	h = hash_bytes(t->key, t->keylen);
+	h = (uint32_t)siphash(t->seed, t->key, t->keylen);
 	if ((w = window_find(t, start, late)) != NULL)
 		g = group_find(t, w, h);
 	if (g == NULL) {
@@ -559,45 +601,229 @@ grow(void *p, size_t *cap, size_t n, size_t size)
 	return p;
 }
 
+/*
+ * SipHash-1-3 (Aumasson, Bernstein) of p[0..len) under the 128-bit key k:
+ * a keyed hash, so that who does not know k cannot choose keys that share
+ * a bucket.
+ */
+#define ROTL(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND(v0, v1, v2, v3) do {					\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+
+static uint64_t
+siphash(const uint64_t *k, const void *p, size_t len)
+{
+	const unsigned char	*s = p, *end = s + (len & ~(size_t)7);
+	uint64_t		 v0 = k[0] ^ 0x736f6d6570736575ULL;
+	uint64_t		 v1 = k[1] ^ 0x646f72616e646f6dULL;
+	uint64_t		 v2 = k[0] ^ 0x6c7967656e657261ULL;
+	uint64_t		 v3 = k[1] ^ 0x7465646279746573ULL;
+	uint64_t		 m, b = (uint64_t)len << 56;
+	size_t			 i;
+
+	for (; s < end; s += 8) {
+		for (m = 0, i = 0; i < 8; i++)
+			m |= (uint64_t)s[i] << (8 * i);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (i = 0; i < (len & 7); i++)
+		b |= (uint64_t)s[i] << (8 * i);
+	v3 ^= b;
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/*
+ * The hash key. getrandom() with GRND_NONBLOCK fails rather than wait
+ * for the entropy pool at early boot; then the table's address and a
+ * counter, mixed, are the key: distinct per table and, under ASLR, not
+ * known in advance, though weaker than random.
+ */
+static void
+seed_init(struct window_table *t)
+{
+	static uint64_t	 counter;
+	uint64_t	 x;
+	int		 i;
+
+	if (getrandom(t->seed, sizeof(t->seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(t->seed))
+		return;
+	x = (uint64_t)(uintptr_t)t ^ (uint64_t)(uintptr_t)&counter ^
+	    ++counter * 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < 2; i++) {
+		/* splitmix64 */
+		x += 0x9e3779b97f4a7c15ULL;
+		t->seed[i] = x;
+		t->seed[i] = (t->seed[i] ^ (t->seed[i] >> 30)) *
+		    0xbf58476d1ce4e5b9ULL;
+		t->seed[i] = (t->seed[i] ^ (t->seed[i] >> 27)) *
+		    0x94d049bb133111ebULL;
+		t->seed[i] ^= t->seed[i] >> 31;
+	}
+}
+
+static uint64_t
+window_hash(const struct window_table *t, double start, int late)
+{
+	unsigned char	key[sizeof(start) + 1];
+
+	memcpy(key, &start, sizeof(start));
+	key[sizeof(start)] = (unsigned char)(late != 0);
+	return siphash(t->seed, key, sizeof(key));
+}
+
+/* The in-time window, or the late generation, that starts at start. */
 static struct window *
 window_find(struct window_table *t, double start, int late)
 {
-	struct window	*w;
+	struct window	*w = t->wlast;
 
-	TAILQ_FOREACH(w, late ? &t->late : &t->open, link)
-		if (w->start == start)
-			return w;
+	if (w != NULL && w->start == start && (w->gen != 0) == (late != 0))
+		return w;
+	for (w = t->wbuckets[window_hash(t, start, late) &
+	    (t->nwbuckets - 1)]; w != NULL; w = w->hnext)
+		if (w->start == start && (w->gen != 0) == (late != 0))
+			return t->wlast = w;
 	return NULL;
 }
 
 static struct window *
 window_open(struct window_table *t, double start, int late)
 {
-	struct window_list	*list = late ? &t->late : &t->open;
-	struct window		*w, *at;
+	struct window	*w, **b;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
 	TAILQ_INIT(&w->groups);
 	w->start = start;
 	w->end = start + t->lim.window;
+	if (wheap_push(late ? &t->late : &t->open, w) == -1) {
+		free(w);
+		return NULL;
+	}
 	if (late && (w->gen = ++t->late_gen) == 0)
 		w->gen = t->late_gen = 1;
-	TAILQ_FOREACH(at, list, link)
-		if (at->start > start)
-			break;
-	if (at != NULL)
-		TAILQ_INSERT_BEFORE(at, w, link);
-	else
-		TAILQ_INSERT_TAIL(list, w, link);
-	return w;
+	b = &t->wbuckets[window_hash(t, start, late) & (t->nwbuckets - 1)];
+	w->hnext = *b;
+	*b = w;
+	if (++t->nwindows > t->nwbuckets)
+		whash_grow(t);
+	return t->wlast = w;
 }
 
 static void
 window_unlink(struct window_table *t, struct window *w)
 {
-	TAILQ_REMOVE(w->gen ? &t->late : &t->open, w, link);
+	struct window	**pp;
+
+	pp = &t->wbuckets[window_hash(t, w->start, w->gen != 0) &
+	    (t->nwbuckets - 1)];
+	while (*pp != w)
+		pp = &(*pp)->hnext;
+	*pp = w->hnext;
+	t->nwindows--;
+	if (t->wlast == w)
+		t->wlast = NULL;
+	wheap_remove(w->gen ? &t->late : &t->open, w->heapi);
 	free(w);
+}
+
+/* Doubles the window buckets; when that fails the chains grow longer. */
+static void
+whash_grow(struct window_table *t)
+{
+	struct window	**nb, *w, *next;
+	size_t		  n = t->nwbuckets * 2, i, h;
+
+	if (n > SIZE_MAX / sizeof(*nb) || (nb = calloc(n, sizeof(*nb))) == NULL)
+		return;
+	for (i = 0; i < t->nwbuckets; i++)
+		for (w = t->wbuckets[i]; w != NULL; w = next) {
+			next = w->hnext;
+			h = window_hash(t, w->start, w->gen != 0) & (n - 1);
+			w->hnext = nb[h];
+			nb[h] = w;
+		}
+	free(t->wbuckets);
+	t->wbuckets = nb;
+	t->nwbuckets = n;
+}
+
+static int
+wheap_push(struct wheap *hp, struct window *w)
+{
+	struct window	**nw;
+	size_t		  ncap;
+
+	if (hp->n == hp->cap) {
+		ncap = hp->cap ? hp->cap * 2 : HEAP_MIN;
+		if (ncap > SIZE_MAX / sizeof(*nw) ||
+		    (nw = realloc(hp->w, ncap * sizeof(*nw))) == NULL)
+			return -1;
+		hp->w = nw;
+		hp->cap = ncap;
+	}
+	wheap_set(hp, hp->n++, w);
+	wheap_up(hp, hp->n - 1);
+	return 0;
+}
+
+static void
+wheap_remove(struct wheap *hp, size_t i)
+{
+	if (i != --hp->n) {
+		wheap_set(hp, i, hp->w[hp->n]);
+		wheap_up(hp, i);
+		wheap_down(hp, hp->w[i]->heapi);
+	}
+}
+
+static void
+wheap_up(struct wheap *hp, size_t i)
+{
+	struct window	*w = hp->w[i];
+
+	while (i > 0 && w->start < hp->w[(i - 1) / 2]->start) {
+		wheap_set(hp, i, hp->w[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	wheap_set(hp, i, w);
+}
+
+static void
+wheap_down(struct wheap *hp, size_t i)
+{
+	struct window	*w = hp->w[i];
+	size_t		 c;
+
+	while ((c = 2 * i + 1) < hp->n) {
+		if (c + 1 < hp->n && hp->w[c + 1]->start < hp->w[c]->start)
+			c++;
+		if (!(hp->w[c]->start < w->start))
+			break;
+		wheap_set(hp, i, hp->w[c]);
+		i = c;
+	}
+	wheap_set(hp, i, w);
+}
+
+static void
+wheap_set(struct wheap *hp, size_t i, struct window *w)
+{
+	hp->w[i] = w;
+	w->heapi = i;
 }
 
 /* Frees w and its groups without a row. */
@@ -646,8 +872,8 @@ window_close(struct window_table *t, struct window *w, unsigned flags)
 		k = gkey(t, g);
 		for (j = 0; j < st->nby; j++) {
 			memcpy(&len, k, sizeof(len));
-			if (!num_parse(t, k + sizeof(len), len,
-			    &t->nums[n * st->nby + j]))
+			if (num_parse(k + sizeof(len), len,
+			    &t->nums[n * st->nby + j]) == -1)
 				t->nums[n * st->nby + j] = NAN;
 			k += sizeof(len) + len + 1;
 		}
@@ -670,7 +896,7 @@ close_due(struct window_table *t)
 	struct window	*w;
 	double		 wm = watermark(t);
 
-	while ((w = TAILQ_FIRST(&t->open)) != NULL && w->end <= wm) {
+	while (t->open.n > 0 && (w = t->open.w[0])->end <= wm) {
 		w->closing = 1;
 		if (window_close(t, w, 0) == -1)
 			return;
@@ -681,10 +907,15 @@ close_due(struct window_table *t)
 static void
 close_late(struct window_table *t)
 {
-	struct window	*w;
+	window_close_heap(t, &t->late, ROW_LATE);
+}
 
-	while ((w = TAILQ_FIRST(&t->late)) != NULL)
-		if (window_close(t, w, ROW_LATE) == -1)
+/* Closes every window of hp, earliest first, until one fails. */
+static void
+window_close_heap(struct window_table *t, struct wheap *hp, unsigned flags)
+{
+	while (hp->n > 0)
+		if (window_close(t, hp->w[0], flags) == -1)
 			return;
 }
 
@@ -699,23 +930,18 @@ window_tick(struct window_table *t, double now)
 void
 window_flush(struct window_table *t, double now)
 {
-	struct window	*w, *next;
-
 	window_tick(t, now);
-	for (w = TAILQ_FIRST(&t->open); w != NULL; w = next) {
-		next = TAILQ_NEXT(w, link);
-		(void)window_close(t, w, ROW_PARTIAL);
-	}
+	window_close_heap(t, &t->open, ROW_PARTIAL);
 	close_late(t);
 }
 
 double
 window_next_deadline(const struct window_table *t)
 {
-	const struct window	*w = TAILQ_FIRST(&t->open);
+	const struct window	*w = t->open.n > 0 ? t->open.w[0] : NULL;
 
 	/* Late rows, and rows a failed close still owes, are due now. */
-	if (!TAILQ_EMPTY(&t->late) || (w != NULL && w->closing))
+	if (t->late.n > 0 || (w != NULL && w->closing))
 		return t->now;
 	if (w == NULL)
 		return 0;
@@ -829,10 +1055,20 @@ group_evict(struct window_table *t)
 	if (t->lim.emit != WINDOW_EMIT_FIRST && emit_group(t, g, ROW_PARTIAL |
 	    (w->gen ? ROW_LATE : 0)) == -1)
 		return -1;
+	t->c.groups_evicted++;
 	group_free(t, g);
 	if (w->ngroups == 0)
 		window_unlink(t, w);
 	return 0;
+}
+
+/* Over max_bytes, the oldest groups go as at max_groups, until under. */
+static void
+bytes_cap(struct window_table *t)
+{
+	while (t->c.bytes_live > t->lim.max_bytes && t->c.groups_live > 0)
+		if (group_evict(t) == -1)
+			return;
 }
 
 /* Doubles the buckets; when that fails the chains just grow longer. */
@@ -921,7 +1157,7 @@ group_feed(struct window_table *t, struct group *g, const struct record *rec)
 		case SPL_FN_AVG:
 			s = gstate(t, g, i);
 			for (j = 0; j < n; j++)
-				if (num_parse(t, v[j].ptr, v[j].len, &d)) {
+				if (num_parse(v[j].ptr, v[j].len, &d) == 0) {
 					s->sum += d;
 					s->n++;
 				}
@@ -959,78 +1195,6 @@ utf8_cut(const char *p, size_t len, size_t max)
 	while (n > 0 && max - n < 3 && ((unsigned char)p[n] & 0xc0) == 0x80)
 		n--;
 	return n;
-}
-
-/*
- * 1 and *d when p[0..len) is a number as strtod() reads it, whole and
- * finite; leading white space (which strtod() would skip) is text. p[len]
- * is readable: a NUL, or the rest of a value cut short.
- */
-static int
-num_parse(struct window_table *t, const char *p, size_t len, double *d)
-{
-	char		 tmp[64], *copy, *end;
-	const char	*s = p;
-	int		 rc;
-
-	if (len == 0 || p[0] == ' ' || (p[0] >= '\t' && p[0] <= '\r'))
-		return 0;
-	if ((rc = num_decimal(p, len, d)) != -1)
-		return rc;
-	if (p[len] != '\0') {
-		if (len < sizeof(tmp))
-			copy = tmp;
-		else if ((copy = grow(t->numbuf, &t->numbufcap, len + 1,
-		    1)) != NULL)
-			t->numbuf = copy;
-		else
-			return 0;
-		memcpy(copy, p, len);
-		copy[len] = '\0';
-		s = copy;
-	}
-	*d = strtod(s, &end);
-	return end == s + len && isfinite(*d);
-}
-
-/*
- * The common case without strtod(), which is most of the cost of
- * min(_time): [-]digits[.digits] with at most 15 digits. Then the digits
- * make an integer below 2^53 and the power of ten is exact, so the one
- * division rounds correctly, to what strtod() would return. 1 and *d for
- * such a number, 0 for what cannot be one, -1 when strtod() must decide.
- */
-static int
-num_decimal(const char *p, size_t len, double *d)
-{
-	static const double	 pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
-	    1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	const char		*e = p + len;
-	uint64_t		 m = 0;
-	int			 neg = 0, digits = 0, frac = -1;
-
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	for (; p < e; p++) {
-		if (*p >= '0' && *p <= '9') {
-			m = m * 10 + (uint64_t)(*p - '0');
-			if (++digits > 15)
-				return -1;
-			if (frac >= 0)
-				frac++;
-		} else if (*p == '.' && frac < 0)
-			frac = 0;
-		else
-			return -1;
-	}
-	if (digits == 0)
-		return 0;
-	*d = (double)m / pow10[frac > 0 ? frac : 0];
-	if (neg)
-		*d = -*d;
-	return 1;
 }
 
 /* Byte order: memcmp, then the shorter first. */
@@ -1089,7 +1253,7 @@ vset_add(struct window_table *t, struct group *g, struct vset *s,
 {
 	uint32_t	off;
 
-	if (vset_find(s, p, len))
+	if (vset_find(t, s, p, len))
 		return 0;
 	if (s->n >= t->lim.max_values) {
 		t->c.values_dropped++;
@@ -1101,7 +1265,7 @@ vset_add(struct window_table *t, struct group *g, struct vset *s,
 	if (vset_push(t, s, p, len, &off) == -1)
 		return -1;
 	if (s->slots != NULL)
-		vset_slot(s, off);
+		vset_slot(t, s, off);
 	return 0;
 }
 
@@ -1121,7 +1285,8 @@ vset_append(struct window_table *t, struct group *g, struct vset *s,
 }
 
 static int
-vset_find(const struct vset *s, const char *p, size_t len)
+vset_find(const struct window_table *t, const struct vset *s, const char *p,
+    size_t len)
 {
 	uint32_t	off, elen, i, mask;
 
@@ -1135,7 +1300,7 @@ vset_find(const struct vset *s, const char *p, size_t len)
 		return 0;
 	}
 	mask = s->nslots - 1;
-	for (i = hash_bytes(p, len) & mask; s->slots[i] != 0;
+	for (i = (uint32_t)siphash(t->seed, p, len) & mask; s->slots[i] != 0;
 	    i = (i + 1) & mask) {
 		off = s->slots[i] - 1;
 		memcpy(&elen, s->pool + off, sizeof(elen));
@@ -1196,7 +1361,7 @@ vset_index(struct window_table *t, struct vset *s)
 	s->nslots = (uint32_t)n;
 	for (off = 0; off < s->used; off += sizeof(elen) + elen) {
 		memcpy(&elen, s->pool + off, sizeof(elen));
-		vset_slot(s, off);
+		vset_slot(t, s, off);
 	}
 	free(old);
 	t->c.bytes_live += (n - oldn) * sizeof(*s->slots);
@@ -1204,12 +1369,13 @@ vset_index(struct window_table *t, struct vset *s)
 }
 
 static void
-vset_slot(struct vset *s, uint32_t off)
+vset_slot(const struct window_table *t, struct vset *s, uint32_t off)
 {
 	uint32_t	elen, i, mask = s->nslots - 1;
 
 	memcpy(&elen, s->pool + off, sizeof(elen));
-	i = hash_bytes(s->pool + off + sizeof(elen), elen) & mask;
+	i = (uint32_t)siphash(t->seed, s->pool + off + sizeof(elen), elen) &
+	    mask;
 	while (s->slots[i] != 0)
 		i = (i + 1) & mask;
 	s->slots[i] = off + 1;
@@ -1230,7 +1396,7 @@ mm_feed(struct window_table *t, struct group *g, struct minmax *m,
 {
 	size_t	len = value_cut(t, g, v);
 	double	d = 0;
-	int	isnum = num_parse(t, v->ptr, len, &d), c;
+	int	isnum = num_parse(v->ptr, len, &d) == 0, c;
 
 	if (!m->seen) {
 		if (sval_set(t, &m->str, v->ptr, len) == -1 ||
@@ -1301,6 +1467,8 @@ emit_group(struct window_table *t, const struct group *g, unsigned flags)
 	struct row	*r = &t->row;
 	size_t		 i;
 
+	if (r->arena == NULL && row_init(r) == -1)
+		return -1;
 	row_reset(r);
 	if (g->truncated)
 		flags |= ROW_TRUNCATED;
@@ -1323,7 +1491,24 @@ emit_group(struct window_table *t, const struct group *g, unsigned flags)
 		t->c.rows_truncated++;
 	if (t->emit != NULL)
 		t->emit(t->arg, r);
+	row_shrink(t);
 	return 0;
+}
+
+/*
+ * A row over ROW_KEEP (its fields, as the callback left them) gives its
+ * memory back, so that one huge row does not pin it for the table's
+ * life. Should the fresh row fail, the next emit_group() tries again.
+ */
+static void
+row_shrink(struct window_table *t)
+{
+	struct row	*r = &t->row;
+
+	if (arena_used(r->arena) + r->cap * sizeof(*r->f) <= ROW_KEEP)
+		return;
+	row_free(r);
+	(void)row_init(r);
 }
 
 static int

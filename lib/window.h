@@ -21,6 +21,10 @@
  * stream, when the caller's clock passes end + lateness (window_tick()).
  * A record whose window is already closed is not lost: it opens a fresh
  * group for that window, emitted with ROW_LATE at the next window_tick().
+ * The clock only moves forward and is trusted: a caller that passes one
+ * absurd now (years ahead) closes every window and makes every record
+ * late until its clock catches up. Records' times are not trusted: see
+ * max_future.
  *
  * Emit modes: WINDOW_EMIT_CLOSE emits each group's row when its window
  * closes; FIRST emits a row (ROW_FIRST | ROW_PARTIAL) as soon as a group
@@ -31,6 +35,7 @@
  *   count, count(f)   number of records (of values of f)      ROWF_NUM
  *   dc(f)             number of distinct values of f          ROWF_NUM
  *   min(f), max(f)    numeric comparison when every value is a number
+ *                     (num_parse(): decimal, no hex, inf, nan or space)
  *                     (then ROWF_NUM, the winning value as it was
  *                     written), else byte-order comparison of the text
  *   values(f)         distinct values, byte order             ROWF_MV
@@ -52,9 +57,27 @@
  *    ROW_TRUNCATED.
  *  - max_groups: when a new group would exceed it, the oldest open group
  *    (by creation) is emitted at once with ROW_PARTIAL and freed; nothing
- *    is dropped.
+ *    is dropped. Under emit: first it is freed without a row (its row
+ *    went out when it appeared), so an evicted group that appears again
+ *    is a new group and alerts again. Counted in groups_evicted.
  *  - max_split: one record opens at most this many groups through
  *    multivalue by-fields; the rest of the combinations are counted.
+ *  - max_bytes: when, after a record is added, the open groups hold more
+ *    than this many bytes (bytes_live), the oldest groups are emitted at
+ *    once with ROW_PARTIAL and freed, as at max_groups, until they hold
+ *    no more (a group alone over the cap goes too). The table's own
+ *    buckets, heaps and scratch are not counted; its scratch row is
+ *    freed after any row over 1 MiB.
+ *  - max_future: a record's _time moves the watermark at most this far
+ *    past the caller's now (the record still lands in the window of its
+ *    own _time), so one endpoint with its clock years ahead cannot close
+ *    every window early; such records are counted (future_records).
+ *    Infinity turns the guard off.
+ *
+ * Cost: adding a record is O(1) expected whatever the records' times and
+ * by-values: windows and groups are hashed (with a key random per table,
+ * so by-values cannot be chosen to collide), and closing touches only
+ * the windows that close.
  *
  * Memory: each group is one allocation for its key and fixed state plus
  * the value sets that grow with it; window_counters().bytes_live is the
@@ -85,6 +108,9 @@ struct window_limits {
 	size_t			max_values;	/* default 1000 */
 	size_t			max_value_bytes; /* default 4096 */
 	size_t			max_split;	/* default 1024 */
+	size_t			max_bytes;	/* default 256 MiB */
+	double			max_future;	/* seconds >= 0 (may be
+						   infinite); default 300 */
 };
 
 /* The defaults above. */
@@ -103,6 +129,10 @@ struct window_counters {
 	uint64_t	values_dropped;	/* values not kept at max_values */
 	uint64_t	values_cut;	/* values cut at max_value_bytes */
 	uint64_t	splits_dropped;	/* group combinations over max_split */
+	uint64_t	groups_evicted;	/* emitted (or, under emit: first,
+					   freed) early at max_groups or
+					   max_bytes, in every emit mode */
+	uint64_t	future_records;	/* _time past now + max_future */
 	uint64_t	windows_closed;
 	uint64_t	groups_live;	/* open now */
 	uint64_t	bytes_live;	/* bytes held by open groups */
@@ -118,7 +148,7 @@ typedef void	window_emit_fn(void *arg, struct row *row);
 /*
  * A table for stats (borrowed: must outlive the table) with limits
  * (copied). NULL on allocation failure or when limits are invalid
- * (window <= 0, lateness < 0, a cap of 0).
+ * (window <= 0, lateness < 0, max_future < 0 or NaN, a cap of 0).
  */
 struct window_table	*window_new(const struct spl_stats *stats,
 			    const struct window_limits *limits,
