@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "num.h"
 #include "record.h"
 
 #define RECORD_ARENA_BLOCK	4096
@@ -722,21 +723,22 @@ derive_processes(struct record *r)
 	return rc;
 }
 
+/*
+ * A numeric field written bare: a JSON number (num_is_json()), narrowed
+ * on purpose to what the numeric IPFIX fields hold, unsigned decimals
+ * without exponent of at most 20 characters; anything else is quoted.
+ */
 static int
 is_json_number(const char *s, size_t len)
 {
-	size_t	i, dots = 0;
+	size_t	i;
 
-	if (len == 0 || len > 20 || s[0] == '.' || s[len - 1] == '.' ||
-	    (s[0] == '0' && len > 1 && s[1] != '.'))
+	if (len == 0 || len > 20 || s[0] == '-')
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.')
-			dots++;
-		else if (s[i] < '0' || s[i] > '9')
+	for (i = 0; i < len; i++)
+		if (s[i] == 'e' || s[i] == 'E')
 			return 0;
-	}
-	return dots <= 1;
+	return num_is_json(s, len);
 }
 
 static void

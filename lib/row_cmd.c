@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "num.h"
 #include "row.h"
 #include "row_cmd.h"
 #include "rule.h"
@@ -73,7 +74,6 @@ static int	 rename_one(struct row *, const struct spl_rename *);
 static int	 cmd_rename(struct row *, const struct spl_cmd *);
 static const struct rec_str *row_get(void *, const struct spl_field *,
 		    uint32_t *);
-static int	 json_number(const char *, size_t);
 static void	 json_time(struct buf *, double, int);
 static void	 json_str_or_null(struct buf *, const char *);
 static void	 json_value(struct buf *, const struct row_field *,
@@ -209,40 +209,16 @@ tz_leave(struct tz_saved *sv)
 
 /*
  * A decimal number of epoch seconds ("1733312345", "1733312345.678",
- * "-1.5", "1.7e9") rounded down to whole seconds, so a negative fraction
- * lands in the second it belongs to. strtod() alone would also take
- * leading space, hex, "inf" and "nan": those are not numbers to Splunk's
- * convert, so the text is checked first.
+ * "-1.5", "1.7e9"; num_parse(): no space, hex, "inf" or "nan", which are
+ * not numbers to Splunk's convert) rounded down to whole seconds, so a
+ * negative fraction lands in the second it belongs to.
  */
 static int
 epoch_seconds(const char *v, size_t len, time_t *t)
 {
-	size_t	 i = 0, digits = 0;
-	double	 d;
-	char	*end;
+	double	d;
 
-	if (i < len && (v[i] == '-' || v[i] == '+'))
-		i++;
-	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-		digits++;
-	if (i < len && v[i] == '.')
-		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			digits++;
-	if (digits == 0)
-		return -1;
-	if (i < len && (v[i] == 'e' || v[i] == 'E')) {
-		i++;
-		if (i < len && (v[i] == '-' || v[i] == '+'))
-			i++;
-		for (digits = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			digits++;
-		if (digits == 0)
-			return -1;
-	}
-	if (i != len)
-		return -1;
-	d = strtod(v, &end);	/* v is NUL-terminated (struct rec_str) */
-	if (end != v + len || !isfinite(d) || d > ROW_TIME_MAX ||
+	if (num_parse(v, len, &d) == -1 || d > ROW_TIME_MAX ||
 	    d < -ROW_TIME_MAX)
 		return -1;
 	*t = (time_t)d;		/* truncates toward zero ... */
@@ -594,44 +570,6 @@ row_apply(const struct spl_search *s, struct row *r,
 }
 
 /*
- * A JSON number exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
- * A ROWF_NUM value that is anything else ("007", "1.", "nan", " 1") is
- * written as a string, so the line always parses.
- */
-static int
-json_number(const char *v, size_t len)
-{
-	size_t	i = 0, d;
-
-	if (i < len && v[i] == '-')
-		i++;
-	if (i < len && v[i] == '0')
-		i++;
-	else {
-		for (d = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			d++;
-		if (d == 0)
-			return 0;
-	}
-	if (i < len && v[i] == '.') {
-		for (i++, d = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			d++;
-		if (d == 0)
-			return 0;
-	}
-	if (i < len && (v[i] == 'e' || v[i] == 'E')) {
-		i++;
-		if (i < len && (v[i] == '+' || v[i] == '-'))
-			i++;
-		for (d = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			d++;
-		if (d == 0)
-			return 0;
-	}
-	return i == len;
-}
-
-/*
  * t as "YYYY-MM-DDTHH:MM:SS[.mmm]Z", or null for a time no calendar
  * holds. Milliseconds are rounded first, so 59.9996 s is the next minute.
  */
@@ -683,7 +621,9 @@ json_str_or_null(struct buf *b, const char *s)
 static void
 json_value(struct buf *b, const struct row_field *f, const struct rec_str *v)
 {
-	if ((f->flags & ROWF_NUM) && json_number(v->ptr, v->len))
+	/* A ROWF_NUM value that is no JSON number ("007", "1.", "nan",
+	 * " 1") is written as a string, so the line always parses. */
+	if ((f->flags & ROWF_NUM) && num_is_json(v->ptr, v->len))
 		buf_append(b, v->ptr, v->len);
 	else
 		buf_json_string(b, v->ptr, v->len);
