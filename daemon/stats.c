@@ -1,6 +1,7 @@
 /*
  * stats.c - counter tables and their key=value rendering; see stats.h.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -119,6 +120,8 @@ static const struct stats_field rule_fields[] = {
 	W(values_dropped),
 	W(values_cut),
 	W(splits_dropped),
+	W(groups_evicted),
+	W(future_records),
 	W(windows_closed),
 	W(groups_live),
 	W(bytes_live),
@@ -149,6 +152,14 @@ stats_put(struct buf *b, const struct stats_table *t, const void *counters)
 	for (i = 0; i < t->nfields; i++)
 		buf_printf(b, " %s%s=%llu", t->prefix, t->fields[i].name,
 		    (unsigned long long)field_get(counters, &t->fields[i]));
+}
+
+void
+stats_word(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		buf_putc(b, (isalnum((unsigned char)*s) || *s == '_' ||
+		    *s == '.' || *s == '-') ? *s : '_');
 }
 
 void

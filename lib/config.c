@@ -89,8 +89,9 @@ struct config_key {
 /* A listen entry before it becomes a struct config_listener. */
 struct config_listen_item {
 	int		 proto;
+	int		 format;
 	char		*address;
-	unsigned	 port;
+	unsigned	 port;		/* 0: the format's default */
 };
 
 /* A fields entry before it becomes a struct config_field_map. */
@@ -152,6 +153,12 @@ static int	config_listen_default(struct config *);
 static const struct config_name config_protos[] = {
 	{ "udp", CONFIG_IPFIX_UDP },
 	{ "tcp", CONFIG_IPFIX_TCP },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_listen_formats[] = {
+	{ "ipfix", CONFIG_FORMAT_IPFIX },
+	{ "syslog", CONFIG_FORMAT_SYSLOG },
 	{ NULL, 0 }
 };
 
@@ -276,6 +283,10 @@ static const struct config_key config_rules_keys[] = {
 	    .off = CFG(rule_limits.max_value_bytes), .min = 1, .max = MIB },
 	{ .name = "max_split", .type = CONFIG_T_COUNT,
 	    .off = CFG(rule_limits.max_split), .min = 1, .max = MIB },
+	{ .name = "max_bytes", .type = CONFIG_T_SIZE,
+	    .off = CFG(rule_limits.max_bytes), .min = 1, .max = 64 * GIB },
+	{ .name = "max_future", .type = CONFIG_T_DURATION,
+	    .off = CFG(rule_limits.max_future), .min = 0, .max = 30 * DAY },
 	{ .name = NULL }
 };
 
@@ -319,6 +330,9 @@ static const struct config_key config_listen_keys[] = {
 	{ .name = "proto", .type = CONFIG_T_ENUM,
 	    .off = ITEM(config_listen_item, proto), .names = config_protos,
 	    .flags = CONFIG_REQUIRED },
+	{ .name = "format", .type = CONFIG_T_ENUM,
+	    .off = ITEM(config_listen_item, format),
+	    .names = config_listen_formats },
 	{ .name = "address", .type = CONFIG_T_STRING,
 	    .off = ITEM(config_listen_item, address) },
 	{ .name = "port", .type = CONFIG_T_UINT,
@@ -326,7 +340,7 @@ static const struct config_key config_listen_keys[] = {
 	{ .name = NULL }
 };
 
-enum { LISTEN_PROTO, LISTEN_ADDRESS, LISTEN_PORT };
+enum { LISTEN_PROTO, LISTEN_FORMAT, LISTEN_ADDRESS, LISTEN_PORT };
 
 static const struct config_key config_field_keys[] = {
 	{ .name = "element", .type = CONFIG_T_STRING,
@@ -753,7 +767,7 @@ static int
 config_listen_item(struct yamldoc *yd, yaml_node_t *node,
     const char *path, struct config_listener *l)
 {
-	struct config_listen_item	 it = { 0, NULL, 2055 };
+	struct config_listen_item	 it = { 0, CONFIG_FORMAT_IPFIX, NULL, 0 };
 	yaml_node_t			*vals[CONFIG_MAX_KEYS];
 	unsigned char			 a[sizeof(struct in6_addr)];
 	char				 apath[CONFIG_PATH_MAX];
@@ -773,6 +787,10 @@ config_listen_item(struct yamldoc *yd, yaml_node_t *node,
 	}
 	l->proto = it.proto == CONFIG_IPFIX_TCP ? CONFIG_IPFIX_TCP :
 	    CONFIG_IPFIX_UDP;
+	l->format = it.format == CONFIG_FORMAT_SYSLOG ? CONFIG_FORMAT_SYSLOG :
+	    CONFIG_FORMAT_IPFIX;
+	if (it.port == 0)
+		it.port = l->format == CONFIG_FORMAT_SYSLOG ? 514 : 2055;
 	l->address = it.address ? it.address : strdup("*");
 	it.address = NULL;
 	if (asprintf(&l->port, "%u", it.port) == -1)
@@ -819,6 +837,9 @@ config_listen_dump(const void *base, int indent, struct buf *b)
 		buf_printf(b, "%*s  - proto: %s\n", indent, "",
 		    config_protos[cfg->listeners[i].proto ==
 		    CONFIG_IPFIX_TCP].name);
+		buf_printf(b, "%*s    format: %s\n", indent, "",
+		    config_listen_formats[cfg->listeners[i].format ==
+		    CONFIG_FORMAT_SYSLOG].name);
 		buf_printf(b, "%*s    address: ", indent, "");
 		buf_json_string(b, cfg->listeners[i].address,
 		    strlen(cfg->listeners[i].address));

@@ -30,8 +30,16 @@ enum config_proto {
 	CONFIG_IPFIX_TCP,
 };
 
+/* What a listener receives. */
+enum config_format {
+	CONFIG_FORMAT_IPFIX,	/* nvzFlow IPFIX (default port 2055) */
+	CONFIG_FORMAT_SYSLOG,	/* the NVM collector's syslog lines
+				   (collector.h; default port 514) */
+};
+
 struct config_listener {
-	enum config_proto	 proto;
+	enum config_proto	 proto;		/* transport: udp or tcp */
+	enum config_format	 format;
 	char			*address;	/* numeric address or "*", "::" */
 	char			*port;		/* service or number, "2055" */
 	int			 line;		/* where it was defined */

@@ -98,7 +98,8 @@ struct rule_setting {
 	const char		*name;
 	enum rule_set_type	 type;
 	size_t			 off;		/* into struct window_limits */
-	int			 zero_ok;	/* durations: 0 allowed */
+	int			 zero_ok;	/* durations: 0 allowed, else
+						   at least 1s */
 	uint64_t		 max;		/* counts and sizes; min is 1 */
 };
 
@@ -213,13 +214,16 @@ static const struct rule_setting rule_settings_table[] = {
 	{ "max_values", SET_COUNT, LIM(max_values), 0, 1024 * 1024 },
 	{ "max_value_bytes", SET_SIZE, LIM(max_value_bytes), 0, 1024 * 1024 },
 	{ "max_split", SET_COUNT, LIM(max_split), 0, 1024 * 1024 },
+	{ "max_bytes", SET_SIZE, LIM(max_bytes), 0, 64ULL << 30 },
+	{ "max_future", SET_DURATION, LIM(max_future), 1, 0 },
 };
 
 #define NSETTINGS	(sizeof(rule_settings_table) / \
 			    sizeof(rule_settings_table[0]))
 
 static const struct yamldoc_suffix rule_size_suffixes[] = {
-	{ 'k', 1024 }, { 'K', 1024 }, { 'M', 1024 * 1024 }, { 0, 1 }
+	{ 'k', 1024 }, { 'K', 1024 }, { 'M', 1024 * 1024 },
+	{ 'G', 1024 * 1024 * 1024 }, { 0, 1 }
 };
 
 static const struct yamldoc_suffix rule_duration_suffixes[] = {
@@ -614,12 +618,13 @@ rule_set_number(struct yamldoc *yd, const yaml_node_t *v, const char *path,
 		return yamldoc_expected(yd, v, path, set->type == SET_DURATION ?
 		    "a duration (seconds, or a number with s, m, h or d)" :
 		    set->type == SET_SIZE ? "a size (bytes, or a number "
-		    "with k or M)" : "a whole number");
+		    "with k, M or G)" : "a whole number");
 	if (set->type == SET_DURATION) {
-		if (sec > DURATION_MAX || (sec == 0 && !set->zero_ok))
+		/* A window under a second is a window per record. */
+		if (sec > DURATION_MAX || (sec < 1 && !set->zero_ok))
 			return yamldoc_fail(yd, v, "%s: %s is out of range "
 			    "(%s, at most 30d)", path, found, set->zero_ok ?
-			    "0 or more" : "more than 0");
+			    "0 or more" : "1s or more");
 		*(double *)(void *)((char *)lim + set->off) = sec;
 		return 0;
 	}

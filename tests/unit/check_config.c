@@ -185,9 +185,13 @@ START_TEST(test_golden_full)
 
 	golden(cfg, "full");
 	round_trip(cfg);
-	ck_assert_uint_eq(cfg->nlisteners, 3);
+	ck_assert_uint_eq(cfg->nlisteners, 4);
 	ck_assert_str_eq(cfg->listeners[1].address, "*");
 	ck_assert_str_eq(cfg->listeners[1].port, "2055");
+	ck_assert_int_eq(cfg->listeners[1].format, CONFIG_FORMAT_IPFIX);
+	ck_assert_int_eq(cfg->listeners[3].format, CONFIG_FORMAT_SYSLOG);
+	ck_assert_int_eq(cfg->listeners[3].proto, CONFIG_IPFIX_TCP);
+	ck_assert_str_eq(cfg->listeners[3].port, "514");
 	ck_assert_int_eq(cfg->listeners[2].line, 8);
 	ck_assert_int_eq(cfg->listeners[2].column, 5);
 	ck_assert_uint_eq(cidr_set_count(cfg->allow), 5);
@@ -200,7 +204,7 @@ START_TEST(test_golden_full)
 	ck_assert_uint_eq(cfg->fields[0].pen, 9);
 	ck_assert_uint_eq(cfg->fields[0].id, 12380);
 	ck_assert_int_eq(cfg->fields[0].type, FIELD_STRING_LIST);
-	ck_assert_int_eq(cfg->fields[0].line, 36);
+	ck_assert_int_eq(cfg->fields[0].line, 39);
 	ck_assert_uint_eq(cfg->fields[2].pen, 0);
 	ck_assert_uint_eq(cfg->fields[2].id, 150);
 	ck_assert_uint_eq(cfg->records_json,
@@ -255,7 +259,7 @@ static const struct error_case errors[] = {
 	{ "udp:\n  bacth: 5\n", 2, 3,
 	    "udp.bacth: unknown key (expected receive_buffer, batch)" },
 	{ "listen:\n  - proto: udp\n    adress: \"::\"\n", 3, 5,
-	    "listen[0].adress: unknown key (expected proto, address, port)" },
+	    "listen[0].adress: unknown key (expected proto, format, address, port)" },
 	{ "? [a]\n: b\n", 1, 3, "top level: a key must be a string" },
 	/* Wrong types. */
 	{ "udp: 5\n", 1, 6, "udp: expected a mapping, not \"5\"" },

@@ -305,9 +305,12 @@ START_TEST(test_settings)
 	ck_assert_uint_eq(r->stream.limits.max_value_bytes, 1024 * 1024);
 	ck_assert_uint_eq(r->stream.limits.max_groups, 100000);
 	rule_free(r);
-	r = load_ok("name: x\nsearch: a=1\nnvmwatch:\n  window: 0.25s\n"
-	    "  lateness: 2d\n  emit: close\n");
-	ck_assert(r->stream.limits.window == 0.25);
+	r = load_ok("name: x\nsearch: a=1\nnvmwatch:\n  window: 1.25s\n"
+	    "  lateness: 2d\n  emit: close\n  max_bytes: 1G\n"
+	    "  max_future: 0\n");
+	ck_assert(r->stream.limits.window == 1.25);
+	ck_assert_uint_eq(r->stream.limits.max_bytes, 1024ULL * 1024 * 1024);
+	ck_assert(r->stream.limits.max_future == 0);
 	ck_assert(r->stream.limits.lateness == 2 * 86400);
 	rule_free(r);
 	if (access("/usr/share/zoneinfo/Europe/Paris", R_OK) == 0) {
@@ -444,15 +447,16 @@ static const struct error_case errors[] = {
 	    "nvmwatch: expected a mapping, not \"5\"" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  windwo: 1h\n", 4, 3,
 	    "nvmwatch.windwo: unknown key (expected window, lateness, emit, "
-	    "timezone, max_groups, max_values, max_value_bytes, max_split)" },
+	    "timezone, max_groups, max_values, max_value_bytes, max_split, "
+	    "max_bytes, max_future)" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  window: 0\n", 4, 11,
-	    "nvmwatch.window: \"0\" is out of range (more than 0, at most "
+	    "nvmwatch.window: \"0\" is out of range (1s or more, at most "
 	    "30d)" },
-	{ "name: x\nsearch: a=1\nnvmwatch:\n  window: 0.0s\n", 4, 11,
-	    "nvmwatch.window: \"0.0s\" is out of range (more than 0, at most "
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  window: 0.5s\n", 4, 11,
+	    "nvmwatch.window: \"0.5s\" is out of range (1s or more, at most "
 	    "30d)" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  window: 31d\n", 4, 11,
-	    "nvmwatch.window: \"31d\" is out of range (more than 0, at most "
+	    "nvmwatch.window: \"31d\" is out of range (1s or more, at most "
 	    "30d)" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  lateness: 721h\n", 4, 13,
 	    "nvmwatch.lateness: \"721h\" is out of range (0 or more, at most "
@@ -502,8 +506,15 @@ static const struct error_case errors[] = {
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_value_bytes: 2M\n", 4, 20,
 	    "nvmwatch.max_value_bytes: \"2M\" is out of range 1..1048576" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_value_bytes: 4G\n", 4, 20,
+	    "nvmwatch.max_value_bytes: \"4G\" is out of range 1..1048576" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_value_bytes: 4T\n", 4, 20,
 	    "nvmwatch.max_value_bytes: expected a size (bytes, or a number "
-	    "with k or M), not \"4G\"" },
+	    "with k, M or G), not \"4T\"" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_bytes: 65G\n", 4, 14,
+	    "nvmwatch.max_bytes: \"65G\" is out of range 1..68719476736" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_future: -1\n", 4, 15,
+	    "nvmwatch.max_future: expected a duration (seconds, or a number "
+	    "with s, m, h or d), not \"-1\"" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  max_split: -3\n", 4, 14,
 	    "nvmwatch.max_split: expected a whole number, not \"-3\"" },
 	/* Duplicate keys, also of keys nvmwatch ignores. */
