@@ -105,7 +105,9 @@ check_main(int argc, char **argv)
 	struct stat		 st;
 	const char		*cfgpath = NULL, *macrodir = NULL;
 	char			**paths;
-	int			 ch, i, j, n, verbose = 0, failed = 0, nrules = 0;
+	size_t			 nbadmacros = 0;
+	int			 ch, i, j, n, verbose = 0, failed = 0, nrules = 0,
+				 badpaths = 0;
 
 	memset(&defaults, 0, sizeof(defaults));
 	memset(&err, 0, sizeof(err));
@@ -131,8 +133,8 @@ check_main(int argc, char **argv)
 	}
 	if (tool_config(cfgpath, NULL, macrodir, &conf, &dict) == -1)
 		return 1;
-	if ((macros = ruleset_macros(conf, ruleset_report_stderr, NULL)) == NULL ||
-	    ruleset_defaults(conf, &defaults) == -1) {
+	if ((macros = ruleset_macros(conf, ruleset_report_stderr, NULL,
+	    &nbadmacros)) == NULL || ruleset_defaults(conf, &defaults) == -1) {
 		failed = 1;
 		goto done;
 	}
@@ -140,7 +142,7 @@ check_main(int argc, char **argv)
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if ((n = rule_paths(argv[i], &paths, &err)) == -1) {
 				ruleset_report_stderr(NULL, &err);
-				failed++;
+				badpaths++;
 				continue;
 			}
 			for (j = 0; j < n; j++, nrules++)
@@ -155,6 +157,10 @@ check_main(int argc, char **argv)
 	}
 	if (nrules > 1)
 		printf("%d of %d rules OK\n", nrules - failed, nrules);
+	if (nbadmacros > 0)
+		printf("%zu macro file%s failed to load\n", nbadmacros,
+		    nbadmacros == 1 ? "" : "s");
+	failed += badpaths + (int)nbadmacros;
 done:
 	rule_stream_free(&defaults);
 	macro_set_free(macros);

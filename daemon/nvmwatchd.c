@@ -32,7 +32,6 @@
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
 #define TIMER_MIN		1.0	/* seconds between expiry runs */
 #define TIMER_MAX		10.0
-#define ENGINE_TICK		1.0	/* seconds between window ticks */
 #define STATS_SESSION_LINES	1000	/* per-session lines per dump */
 #define STATS_FINAL_BURST	100	/* final=1 sessions per log window */
 
@@ -192,10 +191,13 @@ check_config(const char *path, int verbose)
 		fprintf(stderr, "%s: configuration OK, %zu rule%s\n", path,
 		    engine_nrules(engine), engine_nrules(engine) == 1 ? "" :
 		    "s");
+		if (engine_nrules(engine) > 0 && conf->alerts_file == NULL)
+			fprintf(stderr, "%s: warning: rules are loaded but "
+			    "alerts.file is not set: alerts go nowhere\n", path);
 		rv = 0;
 	} else if (engine != NULL)
-		fprintf(stderr, "%s: %zu rule%s failed to load\n", path,
-		    nfailed, nfailed == 1 ? "" : "s");
+		fprintf(stderr, "%s: %zu rule or macro file%s failed to load\n",
+		    path, nfailed, nfailed == 1 ? "" : "s");
 	engine_free(engine);
 	field_dict_free(dict);
 	config_free(conf);
@@ -231,6 +233,7 @@ static int
 nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 {
 	struct config_error	err;
+	size_t			i;
 	int			level;
 
 	memset(&err, 0, sizeof(err));
@@ -251,6 +254,13 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		log_warnx("event_base_new failed");
 		return -1;
 	}
+	for (i = 0; i < env->conf->nlisteners; i++)
+		if (env->conf->listeners[i].format == CONFIG_FORMAT_SYSLOG) {
+			log_warnx("%s:%d: format: syslog listeners are not "
+			    "implemented yet", env->conf->path,
+			    env->conf->listeners[i].line);
+			return -1;
+		}
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
 	env->listen = listen_new(env->base, env->conf, env->collector,
@@ -295,11 +305,15 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 	    rule_error_log, env, &nfailed)) == NULL)
 		return -1;
 	if (nfailed > 0)
-		log_warnx("%zu rule%s failed to load; running the other %zu",
-		    nfailed, nfailed == 1 ? "" : "s",
-		    engine_nrules(env->engine));
+		log_warnx("%zu rule or macro file%s failed to load; running "
+		    "the %zu rule%s that loaded", nfailed, nfailed == 1 ? "" :
+		    "s", engine_nrules(env->engine),
+		    engine_nrules(env->engine) == 1 ? "" : "s");
 	log_info("%zu rule%s loaded", engine_nrules(env->engine),
 	    engine_nrules(env->engine) == 1 ? "" : "s");
+	if (engine_nrules(env->engine) > 0 && conf->alerts_file == NULL)
+		log_warnx("%s: rules are loaded but alerts.file is not set: "
+		    "alerts go nowhere", conf->path);
 	if (conf->alerts_file != NULL &&
 	    (env->alerts = output_open(conf->alerts_file, 0)) == NULL) {
 		log_warn("open %s", conf->alerts_file);
@@ -528,8 +542,8 @@ stats_rules(struct nvmwatchd *env)
 	for (i = 0; i < engine_nrules(env->engine); i++) {
 		buf_reset(&b);
 		engine_rule_stats(env->engine, i, &st);
-		buf_printf(&b, "stats: rule=%s",
-		    engine_rule(env->engine, i)->short_name);
+		buf_puts(&b, "stats: rule=");
+		stats_word(&b, engine_rule(env->engine, i)->short_name);
 		stats_put(&b, &stats_rule, &st);
 		if (!b.failed)
 			log_info("%s", b.data);

@@ -32,7 +32,8 @@
 struct replay {
 	struct engine	*engine;
 	struct enrich	*enrich;
-	double		 now;		/* latest event time */
+	double		 now;		/* latest flow start time */
+	double		 latest;	/* latest _time of any record */
 	struct buf	 out;
 	uint64_t	 records;
 	uint64_t	 enrich_failed;
@@ -100,7 +101,15 @@ replay_main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (replay_file(&r, col, argv[i]) == -1)
 			rc = 1;
+	/*
+	 * The end of the data closes every window: the clock moves past the
+	 * latest flow time plus the largest window and lateness, then, for
+	 * windows of non-flow records (whose _time is an export time), past
+	 * the latest _time of any record.
+	 */
 	engine_tick(r.engine, r.now + replay_horizon(r.engine));
+	if (r.latest > r.now)
+		engine_tick(r.engine, r.latest + replay_horizon(r.engine));
 	if (fflush(stdout) == EOF || r.write_failed) {
 		tool_warn("stdout");
 		rc = 1;
@@ -150,6 +159,8 @@ replay_record(struct record *rec, void *arg)
 	if ((record_has(rec, F_FLOW_START_MS) ||
 	    record_has(rec, F_FLOW_START)) && t > r->now)
 		r->now = t;
+	if (t > r->latest)
+		r->latest = t;
 	r->records++;
 	if (enrich_apply(r->enrich, rec, r->now) == -1)
 		r->enrich_failed++;

@@ -35,6 +35,9 @@ extern const struct stats_table stats_rule;	/* struct engine_rule_stats */
 /* Appends " name=value" for every field of t in counters (borrowed). */
 void	stats_put(struct buf *, const struct stats_table *t,
 	    const void *counters);
+/* Appends s with every byte outside [A-Za-z0-9_.-] as '_', so that a
+ * name (a rule's file name) stays one key=value word. */
+void	stats_word(struct buf *, const char *s);
 /* dst -= src, field by field, stopping at zero. */
 void	stats_sub(const struct stats_table *t, void *dst, const void *src);
 

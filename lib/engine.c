@@ -25,8 +25,6 @@
 #include "rule.h"
 #include "spl.h"
 
-#define ENGINE_TICK	1.0	/* seconds of caller time between ticks */
-
 struct engine_rule {
 	struct engine		*engine;
 	struct rule		*rule;

@@ -19,6 +19,10 @@
 
 #include "window.h"
 
+/* Seconds of the caller's clock between the ticks engine_record() makes;
+ * the daemon's timer ticks at the same period. */
+#define ENGINE_TICK	1.0
+
 struct record;
 struct row;
 struct rule;

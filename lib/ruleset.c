@@ -10,14 +10,16 @@
 
 static void	ruleset_fail(ruleset_report_fn *, void *, const char *,
 		    const char *);
+static const struct rule *ruleset_find(const struct engine *, const char *);
 
 struct macro_set *
 ruleset_macros(const struct config *conf, ruleset_report_fn *report,
-    void *rarg)
+    void *rarg, size_t *nfailed)
 {
 	struct macro_set	*set;
 	struct rule_error	 err;
-	char			*dir;
+	char			*dir, **paths = NULL;
+	int			 i, n;
 
 	memset(&err, 0, sizeof(err));
 	if ((set = macro_set_new()) == NULL) {
@@ -31,11 +33,19 @@ ruleset_macros(const struct config *conf, ruleset_report_fn *report,
 		macro_set_free(set);
 		return NULL;
 	}
-	if (macro_set_load_dir(set, dir, &err) == -1) {
+	if ((n = rule_paths(dir, &paths, &err)) == -1) {
 		report(rarg, &err);
 		macro_set_free(set);
-		set = NULL;
+		free(dir);
+		return NULL;
 	}
+	/* One broken file (a site's own _filter macro) costs only itself. */
+	for (i = 0; i < n; i++)
+		if (macro_set_load(set, paths[i], &err) == -1) {
+			report(rarg, &err);
+			(*nfailed)++;
+		}
+	rule_paths_free(paths, n);
 	free(dir);
 	return set;
 }
@@ -61,13 +71,14 @@ ruleset_load(const struct config *conf, const struct field_dict *dict,
 	struct rule_stream	 defaults;
 	struct rule_error	 err;
 	struct rule		*rule;
-	char			*dir = NULL, **paths = NULL;
+	const struct rule	*same;
+	char			*dir = NULL, **paths = NULL, msg[400];
 	int			 i, n = 0;
 
 	*nfailed = 0;
 	memset(&err, 0, sizeof(err));
 	memset(&defaults, 0, sizeof(defaults));
-	if ((macros = ruleset_macros(conf, report, rarg)) == NULL)
+	if ((macros = ruleset_macros(conf, report, rarg, nfailed)) == NULL)
 		return NULL;
 	if (ruleset_defaults(conf, &defaults) == -1 ||
 	    (eng = engine_new(fn, arg)) == NULL) {
@@ -92,6 +103,15 @@ ruleset_load(const struct config *conf, const struct field_dict *dict,
 			(*nfailed)++;
 			continue;
 		}
+		if ((same = ruleset_find(eng, rule->short_name)) != NULL) {
+			snprintf(msg, sizeof(msg), "the same name as %s (alerts "
+			    "and counters name rules by their file name)",
+			    same->path);
+			ruleset_fail(report, rarg, paths[i], msg);
+			rule_free(rule);
+			(*nfailed)++;
+			continue;
+		}
 		if (engine_add_rule(eng, rule) == -1) {
 			ruleset_fail(report, rarg, paths[i],
 			    "out of memory, or its timezone cannot be used");
@@ -108,6 +128,17 @@ fail:
 	engine_free(eng);
 	eng = NULL;
 	goto done;
+}
+
+static const struct rule *
+ruleset_find(const struct engine *eng, const char *short_name)
+{
+	size_t	i;
+
+	for (i = 0; i < engine_nrules(eng); i++)
+		if (strcmp(engine_rule(eng, i)->short_name, short_name) == 0)
+			return engine_rule(eng, i);
+	return NULL;
 }
 
 void

@@ -42,13 +42,13 @@ write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
     fail "nvmwatchd -n passed broken rules"
 [ "$(cat "$T/out")" = "$T/rules/broken.yml:$wline:7: search: unsupported command 'where'
 $T/rules/empty_by.yml:2:28: search: 'by' needs at least one field
-$T/nvmwatch.yaml: 2 rules failed to load" ] || fail "nvmwatchd -n said: $(cat "$T/out")"
+$T/nvmwatch.yaml: 2 rule or macro files failed to load" ] || fail "nvmwatchd -n said: $(cat "$T/out")"
 
 # The daemon runs the rule that loads and says which did not.
 start_daemon "$T/nvmwatch.yaml" 1
 grep -q "broken.yml:$wline:7: search: unsupported command 'where'" \
     "$T/daemon.log" || fail "the daemon did not log the broken rule"
-grep -q "2 rules failed to load; running the other 1" "$T/daemon.log" ||
+grep -q "2 rule or macro files failed to load; running the 1 rule that loaded" "$T/daemon.log" ||
     fail "the daemon did not say how many rules failed"
 nvm_send udp 127.0.0.1 "$port" "$T/truth.jsonl" -n 100 -e 2 -s 3 \
     --trigger-share 0.05 --start "$(date +%s)" --duration 10
