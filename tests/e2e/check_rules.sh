@@ -44,6 +44,23 @@ write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
 $T/rules/empty_by.yml:2:28: search: 'by' needs at least one field
 $T/nvmwatch.yaml: 2 rule or macro files failed to load" ] || fail "nvmwatchd -n said: $(cat "$T/out")"
 
+# A broken macro file (a site's own filter macro) costs only itself.
+mkdir -p "$T/macros"
+cp "$CONF/macros/"*.yml "$T/macros/"
+printf 'name: site_filter\ndefinition: [oops\n' >"$T/macros/site_filter.yml"
+printf 'rules:\n  directory: %s\n  macros: macros\n' "$CONF/rules" \
+    >"$T/macro.yaml"
+"$NVMWATCHD" -n -f "$T/macro.yaml" >"$T/out" 2>&1 &&
+    fail "nvmwatchd -n passed a broken macro file"
+[ "$(cat "$T/out")" = "$T/macros/site_filter.yml:3:1: syntax error: did not find expected ',' or ']' (while parsing a flow sequence)
+$T/macro.yaml: 1 rule or macro file failed to load" ] ||
+    fail "nvmwatchd -n on a broken macro said: $(cat "$T/out")"
+"$NVMWATCH" check -c "$T/macro.yaml" "$CONF/rules" >"$T/out" 2>"$T/err" &&
+    fail "check passed with a broken macro file"
+grep -qx "$CONF/rules/$SEED.yml: OK: Cisco NVM - Non-Network Binary Making Network Connection" "$T/out" ||
+    fail "check did not load the seed beside a broken macro: $(cat "$T/out")"
+grep -qx "1 macro file failed to load" "$T/out" || fail "check: $(cat "$T/out")"
+
 # The daemon runs the rule that loads and says which did not.
 start_daemon "$T/nvmwatch.yaml" 1
 grep -q "broken.yml:$wline:7: search: unsupported command 'where'" \
