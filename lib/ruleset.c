@@ -155,9 +155,16 @@ ruleset_fail(ruleset_report_fn *report, void *rarg, const char *file,
     const char *msg)
 {
 	struct rule_error	err;
+	size_t			len;
 
 	memset(&err, 0, sizeof(err));
 	snprintf(err.file, sizeof(err.file), "%s", file ? file : "");
-	snprintf(err.msg, sizeof(err.msg), "%s", msg);
+	/* A message longer than err.msg (a long path in it) is cut. */
+	len = strlen(msg);
+	if (len >= sizeof(err.msg)) {
+		memcpy(err.msg, msg, sizeof(err.msg) - 4);
+		memcpy(err.msg + sizeof(err.msg) - 4, "...", 4);
+	} else
+		memcpy(err.msg, msg, len + 1);
 	report(rarg, &err);
 }
