@@ -26,6 +26,7 @@
 #include "exporter.h"
 #include "log.h"
 #include "output.h"
+#include "syslog_in.h"
 #include "listen.h"
 
 #define UDP_DATAGRAM_MAX	65535	/* bytes per receive buffer */
@@ -36,29 +37,34 @@
 #define TCP_INPUT_MAX		(2 * 65536)	/* read high-water mark */
 #define ACCEPT_PAUSE		1	/* seconds, when out of descriptors */
 #define DEFAULT_PORT		"2055"
+#define DEFAULT_SYSLOG_PORT	"514"
 
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	struct listen		*l;
 	enum config_proto	 proto;
+	enum config_format	 format;
 	int			 fd;
 	struct event		*ev;
 	struct event		*ev_pause;	/* TCP: re-arms accept */
 	uint32_t		 drops;		/* last SO_RXQ_OVFL value */
-	char			 name[80];	/* "udp 127.0.0.1:2055" */
+	char			 name[96];	/* "udp 127.0.0.1:2055",
+						   "syslog tcp [::1]:514" */
 };
 
 struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn)	 entry;
 	struct listen		*l;
 	struct bufferevent	*bev;
-	struct ipfix_session	*session;
+	struct ipfix_session	*session;	/* IPFIX, or */
+	struct syslog_stream	*stream;	/* syslog */
 };
 
 struct listen {
 	struct event_base		*base;
 	const struct cidr_set		*allow;		/* NULL: allow all */
 	struct ipfix_collector		*collector;
+	struct syslog_in		*syslog;
 	struct exporter_table		*exporters;
 	struct output			*output;
 	size_t				 rcvbuf;
@@ -82,8 +88,8 @@ struct listen {
 };
 
 static int	listen_config(struct listen *, const struct config_listener *);
-static int	listen_bind(struct listen *, enum config_proto, const char *,
-		    const char *);
+static int	listen_bind(struct listen *, const struct config_listener *,
+		    const char *, const char *);
 static int	listen_socket(struct listen *, struct listener *,
 		    const struct addrinfo *);
 static int	listen_udp_buffers(struct listen *);
@@ -93,20 +99,25 @@ static void	listener_free(struct listener *);
 static void	udp_read(evutil_socket_t, short, void *);
 static void	udp_prepare(struct listen *);
 static void	udp_datagram(struct listener *, struct mmsghdr *, double);
+static void	udp_syslog(struct listener *, struct mmsghdr *, double);
 static void	udp_drops(struct listener *, struct mmsghdr *, int);
 
 static void	tcp_accept(evutil_socket_t, short, void *);
 static void	tcp_accept_resume(evutil_socket_t, short, void *);
 static void	tcp_conn_new(struct listener *, int, const struct sockaddr *);
+static int	tcp_conn_decoder(struct listener *, struct tcp_conn *,
+		    const char *);
 static void	tcp_conn_free(struct tcp_conn *);
+static const char *tcp_conn_name(const struct tcp_conn *);
 static void	tcp_read(struct bufferevent *, void *);
+static int	tcp_syslog(struct tcp_conn *, struct evbuffer *, double);
 static int	tcp_message(struct tcp_conn *, struct evbuffer *, double);
 static void	tcp_event(struct bufferevent *, short, void *);
 
 struct listen *
 listen_new(struct event_base *base, const struct config *conf,
-    struct ipfix_collector *collector, struct exporter_table *exporters,
-    struct output *output)
+    struct ipfix_collector *collector, struct syslog_in *syslog,
+    struct exporter_table *exporters, struct output *output)
 {
 	struct listen	*l;
 	size_t		 i;
@@ -118,6 +129,7 @@ listen_new(struct event_base *base, const struct config *conf,
 	l->base = base;
 	l->allow = conf->allow;
 	l->collector = collector;
+	l->syslog = syslog;
 	l->exporters = exporters;
 	l->output = output;
 	l->rcvbuf = conf->udp_rcvbuf;
@@ -178,7 +190,8 @@ listen_foreach(const struct listen *l, exporter_session_fn *fn, void *arg)
 	struct tcp_conn	*c;
 
 	TAILQ_FOREACH(c, &l->conns, entry)
-		fn(c->session, arg);
+		if (c->session != NULL)
+			fn(c->session, arg);
 }
 
 void
@@ -204,24 +217,32 @@ listener_free(struct listener *ls)
 static int
 listen_config(struct listen *l, const struct config_listener *cl)
 {
-	const char	*port = cl->port ? cl->port : DEFAULT_PORT;
+	const char	*port = cl->port ? cl->port :
+	    cl->format == CONFIG_FORMAT_SYSLOG ? DEFAULT_SYSLOG_PORT :
+	    DEFAULT_PORT;
 	const char	*addr = cl->address ? cl->address : "*";
 
+	if (cl->format == CONFIG_FORMAT_SYSLOG && l->syslog == NULL) {
+		log_warnx("line %d: a syslog listener without syslog input",
+		    cl->line);
+		return -1;
+	}
 	if (cl->proto == CONFIG_IPFIX_UDP && l->msgs == NULL &&
 	    listen_udp_buffers(l) == -1)
 		return -1;
 	if (strcmp(addr, "*") == 0)
-		return listen_bind(l, cl->proto, "0.0.0.0", port) == -1 ||
-		    listen_bind(l, cl->proto, "::", port) == -1 ? -1 : 0;
-	return listen_bind(l, cl->proto, addr, port);
+		return listen_bind(l, cl, "0.0.0.0", port) == -1 ||
+		    listen_bind(l, cl, "::", port) == -1 ? -1 : 0;
+	return listen_bind(l, cl, addr, port);
 }
 
 static int
-listen_bind(struct listen *l, enum config_proto proto, const char *addr,
-    const char *port)
+listen_bind(struct listen *l, const struct config_listener *cl,
+    const char *addr, const char *port)
 {
 	struct addrinfo		 hints, *res;
 	struct listener		*ls;
+	enum config_proto	 proto = cl->proto;
 	const char		*pname = proto == CONFIG_IPFIX_UDP ? "udp" : "tcp";
 	int			 error;
 
@@ -242,8 +263,10 @@ listen_bind(struct listen *l, enum config_proto proto, const char *addr,
 	}
 	ls->l = l;
 	ls->proto = proto;
+	ls->format = cl->format;
 	ls->fd = -1;
-	snprintf(ls->name, sizeof(ls->name), "%s %s%s%s:%s", pname,
+	snprintf(ls->name, sizeof(ls->name), "%s%s %s%s%s:%s",
+	    cl->format == CONFIG_FORMAT_SYSLOG ? "syslog " : "", pname,
 	    res->ai_family == AF_INET6 ? "[" : "", addr,
 	    res->ai_family == AF_INET6 ? "]" : "", port);
 	TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
@@ -371,7 +394,10 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		for (i = 0; i < n; i++)
-			udp_datagram(ls, &l->msgs[i], now);
+			if (ls->format == CONFIG_FORMAT_SYSLOG)
+				udp_syslog(ls, &l->msgs[i], now);
+			else
+				udp_datagram(ls, &l->msgs[i], now);
 		udp_drops(ls, l->msgs, n);
 		if ((unsigned)n < l->batch)
 			break;
@@ -428,6 +454,33 @@ udp_datagram(struct listener *ls, struct mmsghdr *m, double now)
 		return;
 	/* A malformed message is counted by the collector. */
 	(void)ipfix_session_message(s, m->msg_hdr.msg_iov->iov_base,
+	    m->msg_len, now);
+}
+
+/* A syslog datagram: its lines, parsed and handed on by syslog_in. */
+static void
+udp_syslog(struct listener *ls, struct mmsghdr *m, double now)
+{
+	struct listen		*l = ls->l;
+	struct syslog_counters	*sc = syslog_in_counters(l->syslog);
+	const struct sockaddr	*sa = m->msg_hdr.msg_name;
+	char			 name[80];
+
+	sc->udp_datagrams++;
+	sc->udp_bytes += m->msg_len;
+	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
+		sc->udp_denied++;
+		return;
+	}
+	exporter_name(sa, name, sizeof(name));
+	if (m->msg_hdr.msg_flags & MSG_TRUNC) {
+		l->counters.udp_truncated++;
+		if (log_limit(&l->limit, (time_t)now))
+			log_warnx("%s: datagram from %s truncated", ls->name,
+			    name);
+		return;
+	}
+	syslog_in_datagram(l->syslog, name, m->msg_hdr.msg_iov->iov_base,
 	    m->msg_len, now);
 }
 
@@ -515,7 +568,10 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 
 	exporter_name(sa, name, sizeof(name));
 	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
-		l->counters.tcp_denied++;
+		if (ls->format == CONFIG_FORMAT_SYSLOG)
+			syslog_in_counters(l->syslog)->tcp_denied++;
+		else
+			l->counters.tcp_denied++;
 		log_debug("%s: %s denied", ls->name, name);
 		close(fd);
 		return;
@@ -529,20 +585,25 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->session = ipfix_session_new(l->collector, name)) == NULL ||
+	    tcp_conn_decoder(ls, c, name) == -1 ||
 	    (c->bev = bufferevent_socket_new(l->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		l->counters.tcp_errors++;
 		log_warn("%s: %s", ls->name, name);
-		if (c != NULL)
+		if (c != NULL) {
 			ipfix_session_free(c->session);
+			syslog_stream_free(c->stream);
+		}
 		free(c);
 		close(fd);
 		return;
 	}
 	c->l = l;
 	TAILQ_INSERT_TAIL(&l->conns, c, entry);
-	l->counters.tcp_accepted++;
+	if (c->stream != NULL)
+		syslog_in_counters(l->syslog)->tcp_accepted++;
+	else
+		l->counters.tcp_accepted++;
 	l->counters.tcp_live++;
 	bufferevent_setcb(c->bev, tcp_read, NULL, tcp_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, TCP_INPUT_MAX);
@@ -552,19 +613,41 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 	log_debug("%s: connection from %s", ls->name, name);
 }
 
+/* An IPFIX session or a syslog stream, as the listener's format says. */
+static int
+tcp_conn_decoder(struct listener *ls, struct tcp_conn *c, const char *name)
+{
+	if (ls->format == CONFIG_FORMAT_SYSLOG)
+		c->stream = syslog_stream_new(ls->l->syslog, name);
+	else
+		c->session = ipfix_session_new(ls->l->collector, name);
+	return c->stream == NULL && c->session == NULL ? -1 : 0;
+}
+
 static void
 tcp_conn_free(struct tcp_conn *c)
 {
 	struct listen	*l = c->l;
 
 	TAILQ_REMOVE(&l->conns, c, entry);
-	l->counters.tcp_closed++;
+	if (c->stream != NULL)
+		syslog_in_counters(l->syslog)->tcp_closed++;
+	else
+		l->counters.tcp_closed++;
 	l->counters.tcp_live--;
 	bufferevent_free(c->bev);
-	if (l->free_fn != NULL)
+	if (l->free_fn != NULL && c->session != NULL)
 		l->free_fn(c->session, l->free_arg);
 	ipfix_session_free(c->session);
+	syslog_stream_free(c->stream);
 	free(c);
+}
+
+static const char *
+tcp_conn_name(const struct tcp_conn *c)
+{
+	return c->stream != NULL ? syslog_stream_name(c->stream) :
+	    ipfix_session_name(c->session);
 }
 
 static void
@@ -576,6 +659,13 @@ tcp_read(struct bufferevent *bev, void *arg)
 	double		 now = loop_now(l->base);
 	int		 rv;
 
+	if (c->stream != NULL) {
+		/* Framing errors are counted and logged by syslog_in. */
+		if (tcp_syslog(c, in, now) == -1)
+			tcp_conn_free(c);
+		output_flush(l->output);
+		return;
+	}
 	while ((rv = tcp_message(c, in, now)) == 1)
 		;
 	if (rv == -1) {
@@ -586,6 +676,24 @@ tcp_read(struct bufferevent *bev, void *arg)
 		tcp_conn_free(c);
 	}
 	output_flush(l->output);
+}
+
+/*
+ * Hands everything buffered to the syslog stream, which keeps what it
+ * needs of a partial line. Returns -1 when the framing is broken.
+ */
+static int
+tcp_syslog(struct tcp_conn *c, struct evbuffer *in, double now)
+{
+	struct evbuffer_iovec	v;
+	int			rv = 0;
+
+	while (rv == 0 && evbuffer_peek(in, -1, NULL, &v, 1) > 0 &&
+	    v.iov_len > 0) {
+		rv = syslog_stream_feed(c->stream, v.iov_base, v.iov_len, now);
+		evbuffer_drain(in, v.iov_len);
+	}
+	return rv;
 }
 
 /*
@@ -626,18 +734,23 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_TIMEOUT) {
 		l->counters.tcp_idle_closed++;
-		log_debug("tcp %s: idle, closing",
-		    ipfix_session_name(c->session));
+		log_debug("tcp %s: idle, closing", tcp_conn_name(c));
 	} else if (what & BEV_EVENT_ERROR) {
 		l->counters.tcp_errors++;
-		log_debug("tcp %s: %s", ipfix_session_name(c->session),
+		log_debug("tcp %s: %s", tcp_conn_name(c),
 		    strerror(EVUTIL_SOCKET_ERROR()));
 	}
-	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
+	if (c->stream != NULL) {
+		if (syslog_stream_end(c->stream, loop_now(l->base)) == 1 &&
+		    log_limit(&l->limit, time(NULL)))
+			log_warnx("syslog tcp %s: closed inside a message",
+			    tcp_conn_name(c));
+		output_flush(l->output);
+	} else if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
 		l->counters.tcp_truncated++;
 		if (log_limit(&l->limit, time(NULL)))
 			log_warnx("tcp %s: closed inside a message",
-			    ipfix_session_name(c->session));
+			    tcp_conn_name(c));
 	}
 	tcp_conn_free(c);
 }

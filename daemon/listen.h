@@ -1,10 +1,15 @@
 /*
- * listen.h - the IPFIX listeners: UDP sockets and TCP connections.
+ * listen.h - the listeners: UDP sockets and TCP connections, for IPFIX
+ * and for the NVM collector's syslog lines.
  *
- * UDP datagrams are read in batches with recvmmsg(2), checked against the
+ * IPFIX UDP datagrams are read in batches with recvmmsg(2), checked against the
  * allow-list and handed to the session of their exporter (exporter.h).
  * TCP connections are framed by the IPFIX message header (RFC 7011 §10.4);
- * each connection has its own session. After each batch the output is
+ * each connection has its own session. Syslog listeners hand datagrams
+ * and connection bytes to syslog_in.h, which frames, parses and counts
+ * them; their traffic counters are the syslog ones (struct
+ * syslog_counters), while the connection cap, idle timeout, refusals and
+ * tcp_live are shared by both formats. After each batch the output is
  * flushed, so every decoded record is in the records file before control
  * returns to the event loop.
  */
@@ -18,6 +23,7 @@
 struct event_base;
 struct config;
 struct ipfix_collector;
+struct syslog_in;
 struct exporter_table;
 struct output;
 struct listen;
@@ -39,17 +45,18 @@ struct listen_counters {
 	uint64_t	tcp_errors;		/* accept or read errors */
 	uint64_t	tcp_messages;
 	uint64_t	tcp_bytes;
-	uint64_t	tcp_live;		/* connections open now */
+	uint64_t	tcp_live;		/* connections open now, both
+						   formats */
 };
 
 /*
  * Opens every listener in conf and registers it with base. conf, collector,
- * exporters and output (which may be NULL) are borrowed and must outlive
- * the listeners. On failure logs what failed (e.g. the bind of an address
+ * syslog (NULL: syslog listeners are refused), exporters and output (which
+ * may be NULL) are borrowed and must outlive the listeners. On failure logs what failed (e.g. the bind of an address
  * and port) and returns NULL.
  */
 struct listen	*listen_new(struct event_base *, const struct config *conf,
-		    struct ipfix_collector *collector,
+		    struct ipfix_collector *collector, struct syslog_in *syslog,
 		    struct exporter_table *exporters, struct output *output);
 /*
  * Stops intake: closes every listener and connection (freeing their

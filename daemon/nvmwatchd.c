@@ -28,6 +28,7 @@
 #include "rule.h"
 #include "ruleset.h"
 #include "stats.h"
+#include "syslog_in.h"
 
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
 #define TIMER_MIN		1.0	/* seconds between expiry runs */
@@ -40,6 +41,7 @@ struct nvmwatchd {
 	struct event_base	*base;
 	struct field_dict	*dict;
 	struct ipfix_collector	*collector;
+	struct syslog_in	*syslog;	/* collector lines */
 	struct enrich		*enrich;
 	struct exporter_table	*exporters;
 	struct output		*output;
@@ -233,7 +235,6 @@ static int
 nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 {
 	struct config_error	err;
-	size_t			i;
 	int			level;
 
 	memset(&err, 0, sizeof(err));
@@ -254,17 +255,10 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		log_warnx("event_base_new failed");
 		return -1;
 	}
-	for (i = 0; i < env->conf->nlisteners; i++)
-		if (env->conf->listeners[i].format == CONFIG_FORMAT_SYSLOG) {
-			log_warnx("%s:%d: format: syslog listeners are not "
-			    "implemented yet", env->conf->path,
-			    env->conf->listeners[i].line);
-			return -1;
-		}
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
 	env->listen = listen_new(env->base, env->conf, env->collector,
-	    env->exporters, env->output);
+	    env->syslog, env->exporters, env->output);
 	if (env->listen == NULL)
 		return -1;
 	exporter_set_free_hook(env->exporters, stats_final_udp, env);
@@ -291,12 +285,14 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 	}
 	env->collector = ipfix_collector_new(env->dict, &conf->ipfix,
 	    nvmwatchd_record, env);
+	env->syslog = syslog_in_new(env->dict, conf->ipfix.record_bytes,
+	    nvmwatchd_record, env);
 	env->enrich = enrich_new(&conf->enrich);
 	env->exporters = env->collector == NULL ? NULL :
 	    exporter_table_new(env->collector, conf->max_sessions,
 	    conf->session_idle_timeout);
-	if (env->collector == NULL || env->enrich == NULL ||
-	    env->exporters == NULL) {
+	if (env->collector == NULL || env->syslog == NULL ||
+	    env->enrich == NULL || env->exporters == NULL) {
 		log_warn("decoder");
 		return -1;
 	}
@@ -400,6 +396,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	if (env->ev_tick != NULL)
 		event_free(env->ev_tick);
 	enrich_free(env->enrich);
+	syslog_in_free(env->syslog);
 	ipfix_collector_free(env->collector);
 	field_dict_free(env->dict);
 	if (env->base != NULL)
@@ -409,7 +406,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	memset(env, 0, sizeof(*env));
 }
 
-/* The decoder's record callback: enrich, write, detect. */
+/* The decoders' record callback (IPFIX and syslog): enrich, write, detect. */
 static void
 nvmwatchd_record(struct record *rec, void *arg)
 {
@@ -499,8 +496,8 @@ nvmwatchd_timer(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * One line, "stats: key=value ...", that tests and operators parse; then
- * one line per live session and observation domain (stats_sessions()).
+ * "stats: syslog_...=N ...", then one line, "stats: key=value ...", that
+ * tests and operators parse; then one line per live session and observation domain (stats_sessions()).
  */
 static void
 stats_log(struct nvmwatchd *env)
@@ -508,6 +505,17 @@ stats_log(struct nvmwatchd *env)
 	struct buf	b;
 
 	memset(&b, 0, sizeof(b));
+	/*
+	 * The syslog input's counters go first, on a line of their own: one
+	 * line would pass log.c's 1024 bytes, and tools read the last line.
+	 */
+	if (env->syslog != NULL) {
+		buf_puts(&b, "stats:");
+		stats_put(&b, &stats_syslog, syslog_in_counters(env->syslog));
+		if (!b.failed)
+			log_info("%s", b.data);
+		buf_reset(&b);
+	}
 	buf_puts(&b, "stats:");
 	if (env->listen != NULL)
 		stats_put(&b, &stats_listen, listen_counters(env->listen));

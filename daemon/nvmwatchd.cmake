@@ -6,6 +6,7 @@ add_executable(nvmwatchd
 	log.c
 	output.c
 	stats.c
+	syslog_in.c
 )
 target_link_libraries(nvmwatchd PRIVATE
 	nvmwatch PkgConfig::LIBEVENT PkgConfig::SYSTEMD)

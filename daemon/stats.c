@@ -15,6 +15,7 @@
 #include "output.h"
 #include "record.h"
 #include "stats.h"
+#include "syslog_in.h"
 
 #define F(type, member)		{ #member, offsetof(type, member) }
 #define TABLE(prefix, fields)	{ prefix, fields, \
@@ -71,6 +72,30 @@ static const struct stats_field ipfix_fields[] = {
 	F(struct ipfix_counters, template_withdrawals),
 	F(struct ipfix_counters, bad_templates),
 	F(struct ipfix_counters, unknown_elements),
+};
+
+#define P(member)	{ #member, offsetof(struct syslog_counters, \
+			    parse.member) }
+
+static const struct stats_field syslog_fields[] = {
+	F(struct syslog_counters, udp_datagrams),
+	F(struct syslog_counters, udp_bytes),
+	F(struct syslog_counters, udp_denied),
+	F(struct syslog_counters, tcp_accepted),
+	F(struct syslog_counters, tcp_denied),
+	F(struct syslog_counters, tcp_closed),
+	F(struct syslog_counters, tcp_bytes),
+	F(struct syslog_counters, tcp_octet_counting),
+	F(struct syslog_counters, tcp_truncated),
+	P(lines),
+	P(records),
+	P(bad_lines),
+	P(unknown_keys),
+	P(bad_values),
+	P(kv_lines),
+	P(json_lines),
+	F(struct syslog_counters, too_long),
+	F(struct syslog_counters, bad_framing),
 };
 
 static const struct stats_field enrich_fields[] = {
@@ -130,6 +155,7 @@ static const struct stats_field rule_fields[] = {
 const struct stats_table stats_listen = TABLE("", listen_fields);
 const struct stats_table stats_exporter = TABLE("sessions_", exporter_fields);
 const struct stats_table stats_ipfix = TABLE("", ipfix_fields);
+const struct stats_table stats_syslog = TABLE("syslog_", syslog_fields);
 const struct stats_table stats_enrich = TABLE("enrich_", enrich_fields);
 const struct stats_table stats_output = TABLE("", output_fields);
 const struct stats_table stats_alerts = TABLE("", alerts_fields);

@@ -27,6 +27,7 @@ struct stats_table {
 extern const struct stats_table stats_listen;	/* struct listen_counters */
 extern const struct stats_table stats_exporter;	/* struct exporter_counters */
 extern const struct stats_table stats_ipfix;	/* struct ipfix_counters */
+extern const struct stats_table stats_syslog;	/* struct syslog_counters */
 extern const struct stats_table stats_enrich;	/* struct enrich_counters */
 extern const struct stats_table stats_output;	/* struct output_counters */
 extern const struct stats_table stats_alerts;	/* the same, alerts file */
