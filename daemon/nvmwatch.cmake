@@ -3,5 +3,6 @@
 # named nvmwatch. Test scripts get it as $<TARGET_FILE:nvmwatch_tool>.
 add_executable(nvmwatch_tool nvmwatch.c check.c decode.c replay.c send.c)
 set_target_properties(nvmwatch_tool PROPERTIES OUTPUT_NAME nvmwatch)
-target_link_libraries(nvmwatch_tool PRIVATE nvmwatch)
+# zlib: replay reads gzip-compressed inputs.
+target_link_libraries(nvmwatch_tool PRIVATE nvmwatch PkgConfig::ZLIB)
 install(TARGETS nvmwatch_tool DESTINATION ${CMAKE_INSTALL_BINDIR})

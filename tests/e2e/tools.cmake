@@ -10,6 +10,11 @@ if(TARGET nvmwatch_tool)
 		COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/e2e/replay_seed.sh
 			$<TARGET_FILE:nvmwatch_tool> ${CMAKE_SOURCE_DIR}/conf
 			${NVMWATCH_TEST_DATA})
+	add_test(NAME e2e.replay_collector
+		COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/e2e/replay_collector.sh
+			$<TARGET_FILE:nvmwatch_tool> ${CMAKE_SOURCE_DIR}/conf
+			${NVMWATCH_TEST_DATA})
 	set_tests_properties(e2e.decode_capture e2e.send_roundtrip
-		e2e.replay_seed PROPERTIES LABELS e2e TIMEOUT 120)
+		e2e.replay_seed e2e.replay_collector PROPERTIES LABELS e2e
+		TIMEOUT 120)
 endif()
