@@ -89,9 +89,12 @@ usage(FILE *fp)
 "        (names of non-triggering flows), --dest-mix public:70,private:20,\n"
 "        10.1.0.0/16:10 (private, public or a CIDR; [v6]:weight works too).\n"
 "        HOST:PORT takes [v6addr]:port for IPv6.\n"
-"replay  runs the rules over IPFIX files as the daemon would, on the\n"
+"replay  runs the rules over saved data as the daemon would, on the\n"
 "        data's own time, closes every window at the end, and prints the\n"
-"        alerts as JSON lines.\n",
+"        alerts as JSON lines. A FILE is IPFIX (as send -o writes it) or\n"
+"        the NVM collector's syslog output (key=\"value\" or JSON lines),\n"
+"        told by content, either one optionally gzip-compressed; records\n"
+"        are taken in file order. Bad lines are skipped and counted.\n",
 	    fp);
 }
 
