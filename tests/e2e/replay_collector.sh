@@ -3,8 +3,9 @@
 # NVM collector's output:
 #  1. one stream from `nvmwatch send`, replayed as the IPFIX file, as
 #     collector key="value" lines (some behind syslog headers), as JSON
-#     lines and as gzip-compressed key="value" lines, gives the same alerts
-#     four times, byte for byte, and they are not none;
+#     lines (from a file and from standard input), as gzip-compressed
+#     key="value" lines and as gzip-compressed IPFIX, gives the same alerts
+#     every time, byte for byte, and they are not none;
 #  2. the collector samples in tests/data replay without a bad line and give
 #     exactly tests/data/replay/samples_alerts.jsonl;
 #  3. a log with garbage, blank, binary and over-long lines: the summary
@@ -70,14 +71,18 @@ with open(sys.argv[1]) as src, open(sys.argv[2], "w") as kv, \
         js.write(json.dumps(rec) + "\n")
 EOF
 gzip -c "$tmp/s.kv" >"$tmp/s.kv.log"		# gzip, by content only
+gzip -c "$tmp/s.ipfix" >"$tmp/s.ipfix.dat"
 replay "$tmp/s.ipfix" >"$tmp/ipfix.alerts" 2>"$tmp/err" ||
     fail "replay of the IPFIX file: $(cat "$tmp/err")"
 [ "$(wc -l <"$tmp/ipfix.alerts")" -ge 20 ] ||
     fail "the IPFIX stream gave too few alerts"
-for f in s.kv s.json s.kv.log; do
-	replay "$tmp/$f" >"$tmp/$f.alerts" 2>"$tmp/err" ||
+for f in s.kv s.json s.kv.log s.ipfix.dat -; do
+	arg=$tmp/$f
+	[ $f != - ] || arg=-
+	replay "$arg" <"$tmp/s.json" >"$tmp/$f.alerts" 2>"$tmp/err" ||
 	    fail "replay of $f: $(cat "$tmp/err")"
-	grep -q ": 2040 lines, 2040 records, 0 bad$" "$tmp/err" ||
+	[ $f = s.ipfix.dat ] ||
+	    grep -q ": 2040 lines, 2040 records, 0 bad$" "$tmp/err" ||
 	    fail "$f: summary: $(cat "$tmp/err")"
 	if ! cmp -s "$tmp/ipfix.alerts" "$tmp/$f.alerts"; then
 		diff "$tmp/ipfix.alerts" "$tmp/$f.alerts" | head -n 6 >&2
