@@ -5,6 +5,11 @@
  * The generator (lib/nvmgen.c) makes the records, the exporter
  * (lib/ipfix_export.c) makes the messages; this file owns the transport,
  * the clock and the pacing. Every loop is bounded by the record count.
+ *
+ * With --format kv or json, each record goes out as the NVM collector's
+ * syslog line (lib/collector.c) behind an RFC 3164 header: one UDP
+ * datagram per line, LF-terminated lines over TCP (or RFC 6587 octet
+ * counting with --octet-counting), one line per record in a file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +23,7 @@
 #include <sys/socket.h>
 
 #include "buf.h"
+#include "collector.h"
 #include "field.h"
 #include "ipfix_export.h"
 #include "nvmgen.h"
@@ -26,11 +32,17 @@
 
 #define DEFAULT_UDP	"127.0.0.1:2055"
 #define PACE_SLACK	0.010	/* sleep only when this far ahead (s) */
+#define SYSLOG_PRI	134	/* local0.info */
+#define SYSLOG_HOST	"nvmgen"
+#define SYSLOG_TAG	"nvzflow"
 
 enum out_kind { OUT_UDP, OUT_TCP, OUT_FILE };
+enum out_format { FORMAT_IPFIX, FORMAT_KV, FORMAT_JSON };
 
 struct send_opts {
 	enum out_kind		 kind;
+	enum out_format		 format;
+	int			 octet_counting;
 	const char		*dest;
 	const char		*truth;
 	double			 rate;
@@ -45,12 +57,15 @@ struct sender {
 	FILE			*fp;
 	FILE			*truth;
 	uint64_t		 send_errors;
+	uint64_t		 lines;		/* --format kv|json */
+	uint64_t		 bytes;
 	int			 failed;
 };
 
 enum {
 	OPT_TRIGGER = 256, OPT_IPV6, OPT_PMIX, OPT_DMIX, OPT_TRUTH,
-	OPT_START, OPT_DURATION, OPT_MTU, OPT_INTERVAL
+	OPT_START, OPT_DURATION, OPT_MTU, OPT_INTERVAL, OPT_FORMAT,
+	OPT_OCTET
 };
 
 static const struct option longopts[] = {
@@ -71,12 +86,15 @@ static const struct option longopts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "template-interval", required_argument, NULL, OPT_INTERVAL },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "octet-counting", no_argument, NULL, OPT_OCTET },
 	{ NULL, 0, NULL, 0 }
 };
 
 static int	 parse_opts(int, char **, struct send_opts *);
 static int	 parse_u64(const char *, const char *, uint64_t, uint64_t *);
 static int	 parse_double(const char *, const char *, double, double *);
+static int	 parse_format(const char *, enum out_format *);
 static int	 out_open(struct sender *);
 static int	 net_open(struct sender *, int);
 static int	 split_hostport(const char *, char *, size_t, char *, size_t);
@@ -85,8 +103,14 @@ static double	 mono_now(void);
 static void	 pace(struct ipfix_exporter *, double, double, uint64_t);
 static int	 run(struct sender *, struct nvmgen *, struct ipfix_exporter *,
 		    struct record *);
+static int	 run_lines(struct sender *, struct nvmgen *, struct record *);
+static void	 line_header(const struct record *, struct buf *);
+static void	 truth_write(struct sender *, const struct record *,
+		    struct buf *);
 static void	 summary(const struct sender *, const struct nvmgen *,
 		    const struct ipfix_exporter *, double);
+static void	 summary_lines(const struct sender *, const struct nvmgen *,
+		    double);
 
 static int
 parse_u64(const char *what, const char *s, uint64_t max, uint64_t *v)
@@ -114,6 +138,22 @@ parse_double(const char *what, const char *s, double max, double *v)
 	if (*s == '\0' || *end != '\0' || errno != 0 || !(*v >= 0) ||
 	    *v > max) {
 		tool_warnx("%s: bad value \"%s\"", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_format(const char *s, enum out_format *f)
+{
+	if (strcmp(s, "ipfix") == 0)
+		*f = FORMAT_IPFIX;
+	else if (strcmp(s, "kv") == 0)
+		*f = FORMAT_KV;
+	else if (strcmp(s, "json") == 0)
+		*f = FORMAT_JSON;
+	else {
+		tool_warnx("format: \"%s\" is not ipfix, kv or json", s);
 		return -1;
 	}
 	return 0;
@@ -194,9 +234,21 @@ parse_opts(int argc, char **argv, struct send_opts *o)
 			    &v);
 			o->exp.template_interval = (unsigned)v;
 			break;
+		case OPT_FORMAT:
+			rc = parse_format(optarg, &o->format);
+			break;
+		case OPT_OCTET:
+			o->octet_counting = 1;
+			break;
 		default:
 			rc = -1;
 		}
+	}
+	if (rc == 0 && o->octet_counting && (o->kind != OUT_TCP ||
+	    o->format == FORMAT_IPFIX)) {
+		tool_warnx("send: --octet-counting is for --format kv|json "
+		    "over TCP");
+		rc = -1;
 	}
 	if (rc == 0 && optind != argc) {
 		tool_warnx("send: unexpected argument \"%s\"", argv[optind]);
@@ -352,7 +404,8 @@ pace(struct ipfix_exporter *x, double start, double rate, uint64_t n)
 	ahead = start + (double)n / rate - mono_now();
 	if (ahead < PACE_SLACK)
 		return;
-	ipfix_exporter_flush(x);
+	if (x != NULL)
+		ipfix_exporter_flush(x);
 	ts.tv_sec = (time_t)ahead;
 	ts.tv_nsec = (long)((ahead - (double)ts.tv_sec) * 1e9);
 	nanosleep(&ts, NULL);
@@ -374,13 +427,8 @@ run(struct sender *sd, struct nvmgen *g, struct ipfix_exporter *x,
 			if (sd->o->kind != OUT_UDP || ipfix_exporter_stats(
 			    x)->records == 0)
 				break;
-		} else if (sd->truth != NULL) {
-			buf_reset(&b);
-			record_json(rec, &b, RECORD_JSON_KEYS |
-			    RECORD_JSON_WIRE);
-			buf_putc(&b, '\n');
-			fwrite(b.data, 1, b.len, sd->truth);
-		}
+		} else
+			truth_write(sd, rec, &b);
 		pace(x, start, sd->o->rate, ++n);
 	}
 	buf_free(&b);
@@ -390,6 +438,79 @@ run(struct sender *sd, struct nvmgen *g, struct ipfix_exporter *x,
 	    ipfix_exporter_stats(x)->refused > 0)
 		return -1;
 	return 0;
+}
+
+static void
+truth_write(struct sender *sd, const struct record *rec, struct buf *b)
+{
+	if (sd->truth == NULL)
+		return;
+	buf_reset(b);
+	record_json(rec, b, RECORD_JSON_KEYS | RECORD_JSON_WIRE);
+	buf_putc(b, '\n');
+	fwrite(b->data, 1, b->len, sd->truth);
+}
+
+/*
+ * --format kv|json: one collector line per record, through out_message()
+ * (one datagram, or bytes on the stream or in the file).
+ */
+static int
+run_lines(struct sender *sd, struct nvmgen *g, struct record *rec)
+{
+	struct buf	 b = { 0 }, msg = { 0 }, t = { 0 };
+	double		 start = mono_now();
+	uint64_t	 n = 0;
+	int		 rc;
+
+	while ((rc = nvmgen_next(g, rec)) == 1) {
+		buf_reset(&b);
+		line_header(rec, &b);
+		collector_format(rec, sd->o->format == FORMAT_JSON ?
+		    COLLECTOR_JSON : COLLECTOR_KV, &b);
+		buf_reset(&msg);
+		if (sd->o->octet_counting)
+			buf_printf(&msg, "%zu ", b.len);
+		buf_append(&msg, b.data, b.len);
+		if (sd->o->kind != OUT_UDP && !sd->o->octet_counting)
+			buf_putc(&msg, '\n');
+		if (b.failed || msg.failed) {
+			tool_warnx("record %" PRIu64 ": out of memory", n);
+			break;
+		}
+		if (out_message((const uint8_t *)msg.data, msg.len, sd) == -1)
+			break;
+		sd->lines++;
+		sd->bytes += msg.len;
+		truth_write(sd, rec, &t);
+		pace(NULL, start, sd->o->rate, ++n);
+	}
+	buf_free(&b);
+	buf_free(&msg);
+	buf_free(&t);
+	if (rc == -1)
+		tool_warnx("record %" PRIu64 ": record too large", n);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * "<134>Dec  4 21:00:00 nvmgen nvzflow: ", the time the record's flow
+ * start (UTC), or now for records without one.
+ */
+static void
+line_header(const struct record *rec, struct buf *b)
+{
+	const char	*fss = record_get1(rec, F_FLOW_START);
+	char		 stamp[32];
+	struct tm	 tm;
+	time_t		 t = fss != NULL ? (time_t)strtoll(fss, NULL, 10) :
+			    time(NULL);
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm) == 0)
+		snprintf(stamp, sizeof(stamp), "Jan  1 00:00:00");
+	buf_printf(b, "<%d>%s %s %s: ", SYSLOG_PRI, stamp, SYSLOG_HOST,
+	    SYSLOG_TAG);
 }
 
 static void
@@ -407,6 +528,20 @@ summary(const struct sender *sd, const struct nvmgen *g,
 	if (st->refused > 0 || sd->send_errors > 0)
 		fprintf(stderr, "; %" PRIu64 " refused, %" PRIu64
 		    " send errors", st->refused, sd->send_errors);
+	fputc('\n', stderr);
+}
+
+static void
+summary_lines(const struct sender *sd, const struct nvmgen *g,
+    double elapsed)
+{
+	fprintf(stderr, "nvmwatch: sent %" PRIu64 " %s lines (%" PRIu64
+	    " triggering), %" PRIu64 " bytes in %.3f s, %.0f records/s",
+	    sd->lines, sd->o->format == FORMAT_JSON ? "json" : "kv",
+	    nvmgen_trigger_total(g), sd->bytes, elapsed,
+	    elapsed > 0 ? (double)sd->lines / elapsed : 0.0);
+	if (sd->send_errors > 0)
+		fprintf(stderr, "; %" PRIu64 " send errors", sd->send_errors);
 	fputc('\n', stderr);
 }
 
@@ -450,8 +585,13 @@ send_main(int argc, char **argv)
 		tool_warnx("sending %" PRIu64 " records to %s", nvmgen_total(g),
 		    o.dest);
 	start = mono_now();
-	rc = run(&sd, g, x, rec) == -1 ? 1 : 0;
-	summary(&sd, g, x, mono_now() - start);
+	if (o.format != FORMAT_IPFIX) {
+		rc = run_lines(&sd, g, rec) == -1 ? 1 : 0;
+		summary_lines(&sd, g, mono_now() - start);
+	} else {
+		rc = run(&sd, g, x, rec) == -1 ? 1 : 0;
+		summary(&sd, g, x, mono_now() - start);
+	}
 fail:
 	if (sd.truth != NULL && fclose(sd.truth) == EOF) {
 		tool_warn("%s", o.truth);
