@@ -240,3 +240,24 @@ expect_clean_delivery() {
 	expect_exporter_stat 127.0.0.1 "$ec_proto" 127 malformed -eq 0
 	expect_exporter_stat "[::1]" "$ec_proto" 127 no_template -eq 0
 }
+
+# syslog_listen_entry PROTO ADDRESS PORT: a listen: entry for the NVM
+# collector's syslog lines.
+syslog_listen_entry() {
+	listen_entry "$@"
+	printf '    format: syslog\n'
+}
+
+# syslog_stat KEY: the value of syslog_KEY in the daemon's last
+# "stats: syslog_..." line (logged just before the main stats line).
+syslog_stat() {
+	grep -o 'stats: syslog_.*' "$T/daemon.log" | tail -n 1 |
+	    tr ' ' '\n' | sed -n "s/^syslog_$1=//p"
+}
+
+# expect_syslog_stat KEY OP VALUE; see syslog_stat.
+expect_syslog_stat() {
+	v=$(syslog_stat "$1")
+	[ -n "$v" ] || fail "no syslog_$1 in the stats lines"
+	[ "$v" "$2" "$3" ] || fail "syslog_$1=$v, expected $2 $3"
+}
