@@ -1,8 +1,9 @@
 #!/bin/bash
-# nvmwatchd under valgrind: a little UDP and TCP traffic through the seed
-# rule (emit: both, so alerts go out at the first record and again when
-# SIGTERM flushes the open windows), no leaks and no errors. Skipped (77)
-# without valgrind.
+# nvmwatchd under valgrind: a little IPFIX over UDP and TCP and collector
+# syslog lines over UDP and TCP (LF and octet-counted, plus a binary line)
+# through the seed rule (emit: both, so alerts go out at the first record
+# and again when SIGTERM flushes the open windows), no leaks and no errors.
+# Skipped (77) without valgrind.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
 command -v valgrind >/dev/null || { echo "valgrind not found"; exit 77; }
@@ -13,15 +14,20 @@ if ldd "$NVMWATCHD" 2>/dev/null | grep -q libasan; then
 fi
 
 port=$(free_port 127.0.0.1) || fail "no free port"
+sport=$(free_port 127.0.0.1) || fail "no free port"
 LISTEN="$(listen_entry udp 127.0.0.1 "$port")
-$(listen_entry tcp 127.0.0.1 "$port")"
+$(listen_entry tcp 127.0.0.1 "$port")
+$(listen_entry udp 127.0.0.1 "$sport")
+    format: syslog
+$(listen_entry tcp 127.0.0.1 "$sport")
+    format: syslog"
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
 write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
     "rules:" "  directory: $CONF/rules" "  macros: $CONF/macros" \
     "  emit: both" "  lateness: 1h" "alerts:" "  file: $T/alerts.jsonl"
 now=$(date +%s)
 WAIT_START=90 WAIT_STOP=90 WAIT_RECORDS=90
-start_daemon "$T/nvmwatch.yaml" 2 valgrind -q --leak-check=full \
+start_daemon "$T/nvmwatch.yaml" 4 valgrind -q --leak-check=full \
     --error-exitcode=99 --log-file="$T/valgrind.log"
 
 nvm_send udp 127.0.0.1 "$port" "$T/truth_udp.jsonl" -n 200 -e 4 -s 7 -r 2000 \
@@ -30,13 +36,32 @@ wait_records "$T/records.jsonl" "$(lines "$T/truth_udp.jsonl")"
 nvm_send tcp 127.0.0.1 "$port" "$T/truth_tcp.jsonl" -n 200 -e 4 -s 8 \
     --start "$now" --duration 60
 cat "$T/truth_udp.jsonl" "$T/truth_tcp.jsonl" >"$T/truth.jsonl"
-wait_records "$T/records.jsonl" "$(lines "$T/truth.jsonl")"
+n=$(lines "$T/truth.jsonl")
+wait_records "$T/records.jsonl" "$n"
+# Collector lines: three streams, no triggers.
+nvm_send udp 127.0.0.1 "$sport" "$T/t1.jsonl" -n 50 -e 4 -s 9 \
+    --trigger-share 0 --format kv -r 2000
+nvm_send tcp 127.0.0.1 "$sport" "$T/t2.jsonl" -n 50 -e 4 -s 10 \
+    --trigger-share 0 --format json
+nvm_send tcp 127.0.0.1 "$sport" "$T/t3.jsonl" -n 50 -e 4 -s 11 \
+    --trigger-share 0 --format kv --octet-counting
+head -c 300 /dev/urandom | timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"garbage \x00\xff" + sys.stdin.buffer.read() + b"\n")
+s.close()' "$sport"
+m=$(cat "$T/t1.jsonl" "$T/t2.jsonl" "$T/t3.jsonl" | wc -l)
+wait_records "$T/records.jsonl" $((n + m))
 usr1_stats
 stop_daemon
 
 cat "$T/valgrind.log"
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC under valgrind"
-same_records "$T/truth.jsonl" "$T/records.jsonl"
+head -n "$n" "$T/records.jsonl" >"$T/records_ipfix.jsonl"
+same_records "$T/truth.jsonl" "$T/records_ipfix.jsonl"
+[ "$(lines "$T/records.jsonl")" -eq $((n + m)) ] ||
+    fail "expected $((n + m)) records, got $(lines "$T/records.jsonl")"
+expect_syslog_stat bad_lines -ge 1
 # 40 triggering flows, each its own group: 40 first alerts, 40 at flush.
 [ "$(grep -c '"emit":"first"' "$T/alerts.jsonl")" -eq 40 ] ||
     fail "expected 40 emit: first alerts"
