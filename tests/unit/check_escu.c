@@ -53,7 +53,6 @@ static const char *const pending[] = {
 static void	 setup(void);
 static void	 teardown(void);
 static char	*subdir(const char *);
-static char	*read_file(const char *);
 static const char *pending_word(const char *);
 static void	 check_failure(const char *, const struct rule_error *);
 
@@ -84,25 +83,6 @@ teardown(void)
 {
 	macro_set_free(macros);
 	field_dict_free(dict);
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE	*f;
-	char	*p;
-	long	 n;
-
-	ck_assert_msg((f = fopen(path, "rb")) != NULL, "cannot open %s",
-	    path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(p = malloc((size_t)n + 1));
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	p[n] = '\0';
-	fclose(f);
-	return p;
 }
 
 /* The command of "search: unsupported command 'X'" when X is pending. */
@@ -136,7 +116,7 @@ check_failure(const char *path, const struct rule_error *err)
 	ck_assert_msg(word != NULL, "%s:%d:%d: %s", err->file, err->line,
 	    err->column, err->msg);
 	ck_assert_str_eq(err->file, path);
-	text = read_file(path);
+	text = test_read_file(path, NULL);
 	p = text;
 	for (line = 1; line < err->line && p != NULL; line++)
 		if ((p = strchr(p, '\n')) != NULL)

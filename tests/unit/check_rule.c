@@ -25,7 +25,6 @@ static struct macro_set		*macros;
 
 static void		 setup(void);
 static void		 teardown(void);
-static char		*read_file(const char *, size_t *);
 static char		*replace(const char *, const char *, const char *);
 static struct rule	*load(const char *, struct rule_error *);
 static struct rule	*load_ok(const char *);
@@ -52,26 +51,6 @@ teardown(void)
 {
 	macro_set_free(macros);
 	field_dict_free(dict);
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*p;
-	long	 n;
-
-	ck_assert_msg((f = fopen(path, "rb")) != NULL, "cannot open %s",
-	    path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(p = malloc((size_t)n + 1));
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	p[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return p;
 }
 
 /* s with the first from replaced by to; the caller frees. */
@@ -201,7 +180,7 @@ START_TEST(test_shipped)
 	ck_assert_ptr_nonnull(spl_search_stats(r->compiled));
 	ck_assert_uint_eq(spl_search_stats(r->compiled)->nby, 9);
 	assert_defaults(&r->stream);
-	text = read_file(SEED_FILE, &len);
+	text = test_read_file(SEED_FILE, &len);
 	ck_assert_uint_eq(r->hash, hash_bytes(text, len));
 	/* The search is the seed's text, byte for byte (the file adds \n). */
 	seed = (char *)test_read_data("seed_search.spl", &slen);
@@ -713,7 +692,7 @@ START_TEST(test_seed_edits)
 	char			*text, *edited, *folded;
 	size_t			 len;
 
-	text = read_file(SEED_FILE, &len);
+	text = test_read_file(SEED_FILE, &len);
 	edited = replace(text, seed_edits[_i][0], seed_edits[_i][1]);
 	ck_assert_ptr_null(load(edited, &err));
 	ck_assert_str_eq(err.file, "t.yml");
@@ -735,7 +714,7 @@ START_TEST(test_seed_styles)
 	char		*text, *folded;
 	size_t		 len;
 
-	text = read_file(SEED_FILE, &len);
+	text = test_read_file(SEED_FILE, &len);
 	folded = replace(text, "search: |-", "search: >-");
 	r = load_ok(folded);
 	ck_assert_ptr_null(strchr(r->search, '\n'));

@@ -9,12 +9,19 @@
 uint8_t *
 test_read_data(const char *name, size_t *len)
 {
-	char	 path[1024];
-	FILE	*f;
-	uint8_t	*p;
-	long	 n;
+	char	path[1024];
 
 	snprintf(path, sizeof(path), "%s/%s", NVMWATCH_TEST_DATA, name);
+	return (uint8_t *)test_read_file(path, len);
+}
+
+char *
+test_read_file(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*p;
+	long	 n;
+
 	f = fopen(path, "rb");
 	ck_assert_msg(f != NULL, "cannot open %s", path);
 	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
@@ -26,7 +33,8 @@ test_read_data(const char *name, size_t *len)
 	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
 	p[n] = 0;
 	fclose(f);
-	*len = (size_t)n;
+	if (len != NULL)
+		*len = (size_t)n;
 	return p;
 }
 
