@@ -316,7 +316,7 @@ START_TEST(test_suffix)
 }
 END_TEST
 
-START_TEST(test_read_file)
+START_TEST(test_yamldoc_read_file)
 {
 	struct yamldoc_error	 err;
 	char			 path[] = "/tmp/check_yamldoc.XXXXXX";
@@ -395,7 +395,7 @@ main(void)
 	tcase_add_loop_test(tc, test_number, 0,
 	    sizeof(number_cases) / sizeof(*number_cases));
 	tcase_add_test(tc, test_suffix);
-	tcase_add_test(tc, test_read_file);
+	tcase_add_test(tc, test_yamldoc_read_file);
 	tcase_add_test(tc, test_error_copy);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
