@@ -162,7 +162,7 @@ parse_format(const char *s, enum out_format *f)
 static int
 parse_opts(int argc, char **argv, struct send_opts *o)
 {
-	uint64_t	v;
+	uint64_t	v = 0;
 	int		ch, rc = 0;
 
 	nvmgen_opts_default(&o->gen);

@@ -3,11 +3,16 @@
 # Prints records/s as received and written by the daemon, and what was lost
 # (kernel receive drops, sequence gaps). Loopback only; bounded in time.
 #
-# usage: bench_udp.sh BUILD_DIR [FLOWS] [RATE]   (RATE 0 = as fast as possible)
+# usage: bench_udp.sh BUILD_DIR [FLOWS] [RATE] [FORMAT]
+#   RATE 0 = as fast as possible; FORMAT ipfix (default), or kv or json for
+#   the NVM collector's syslog lines into a format: syslog listener.
 set -eu
-build=${1:?usage: bench_udp.sh BUILD_DIR [FLOWS] [RATE]}
+build=${1:?usage: bench_udp.sh BUILD_DIR [FLOWS] [RATE] [FORMAT]}
 flows=${2:-200000}
 rate=${3:-0}
+format=${4:-ipfix}
+listen_format=ipfix
+[ "$format" = ipfix ] || listen_format=syslog
 nvmwatchd=$build/daemon/nvmwatchd
 nvmwatch=$build/daemon/nvmwatch
 work=$(mktemp -d)
@@ -17,6 +22,7 @@ port=$((20000 + $$ % 20000))
 cat >"$work/bench.yaml" <<YAML
 listen:
   - proto: udp
+    format: $listen_format
     address: "127.0.0.1"
     port: $port
 allow: [127.0.0.0/8]
@@ -39,6 +45,7 @@ done
 
 start=$(date +%s.%N)
 "$nvmwatch" send -u "127.0.0.1:$port" -n "$flows" -e 50 -s 1 -r "$rate" \
+	--format "$format" \
 	2>"$work/send.log"
 expected=$(( flows + 100 ))
 # Wait until the daemon has written everything or stops making progress.
