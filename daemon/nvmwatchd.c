@@ -480,6 +480,9 @@ nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 		log_warnx("SIGHUP: reload is not implemented yet; ignored");
 		break;
 	case SIGUSR1:
+		/* After logrotate: the files are reopened by path. */
+		output_reopen(env->output);
+		output_reopen(env->alerts);
 		stats_log(env);
 		break;
 	}

@@ -51,6 +51,26 @@ fail:
 	return NULL;
 }
 
+int
+output_reopen(struct output *o)
+{
+	int	fd;
+
+	if (o == NULL)
+		return 0;
+	output_flush(o);
+	fd = open(o->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		log_warn("reopen %s (still writing to the old file)", o->path);
+		return -1;
+	}
+	if (close(o->fd) == -1)
+		log_warn("close %s", o->path);
+	o->fd = fd;
+	o->counters.reopens++;
+	return 0;
+}
+
 void
 output_close(struct output *o)
 {

@@ -25,6 +25,7 @@ struct output_counters {
 	uint64_t	bytes_written;
 	uint64_t	write_errors;	/* failed write(2) calls */
 	uint64_t	records_lost;	/* in failed writes, or not rendered */
+	uint64_t	reopens;	/* output_reopen() calls that worked */
 };
 
 /*
@@ -39,6 +40,13 @@ void		 output_record(struct output *, const struct record *rec);
 /* Renders the alert for row of rule (borrowed) as one line. */
 void		 output_alert(struct output *, const struct rule *rule,
 		    const struct row *row, double now);
+/*
+ * Writes what is buffered, then closes the file and opens its path again
+ * (created if gone): after logrotate renamed it, new lines go to a new
+ * file and none is lost. Returns 0, or -1 (logged) when the path cannot be
+ * opened; the old file then stays in use. NULL: no-op.
+ */
+int		 output_reopen(struct output *);
 /* Writes what is buffered. NULL: no-op. */
 void		 output_flush(struct output *);
 const struct output_counters *output_counters(const struct output *);

@@ -114,6 +114,7 @@ static const struct stats_field output_fields[] = {
 	F(struct output_counters, bytes_written),
 	F(struct output_counters, write_errors),
 	F(struct output_counters, records_lost),
+	F(struct output_counters, reopens),
 };
 
 static const struct stats_field alerts_fields[] = {
@@ -124,6 +125,7 @@ static const struct stats_field alerts_fields[] = {
 	{ "alerts_write_errors", offsetof(struct output_counters,
 	    write_errors) },
 	{ "alerts_lost", offsetof(struct output_counters, records_lost) },
+	{ "alerts_reopens", offsetof(struct output_counters, reopens) },
 };
 
 #define W(member)	{ #member, offsetof(struct engine_rule_stats, \
