@@ -31,3 +31,4 @@ target_compile_definitions(check_engine PRIVATE
 nvmwatch_check(yamldoc)
 nvmwatch_check(num)
 nvmwatch_check(collector)
+nvmwatch_check(alert_fmt)
