@@ -99,7 +99,6 @@ static const char *const leef_keys[] = { "devTime", "devTimeFormat", "sev",
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
     "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-static size_t	utf8_len(const unsigned char *, size_t);
 static int	esc_special(enum esc, unsigned);
 static void	esc_byte(struct buf *, enum esc, unsigned);
 static void	put_esc(struct buf *, const char *, size_t, enum esc);
@@ -164,37 +163,6 @@ alert_format_name(enum alert_format fmt)
 	default:
 		return "json";
 	}
-}
-
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t		need, i;
-	unsigned	c = p[0];
-	uint32_t	cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need;
 }
 
 /* 1 when the printable ASCII byte c needs escaping in mode e. */
@@ -271,7 +239,7 @@ put_esc(struct buf *b, const char *s, size_t len, enum esc e)
 		    !esc_special(e, p[i]))
 			i++;
 		while (i < len && p[i] >= 0x80 &&
-		    (n = utf8_len(p + i, len - i)) > 0)
+		    (n = utf8_valid_len(p + i, len - i)) > 0)
 			i += n;
 		if (i > start) {
 			buf_append(b, p + start, i - start);
@@ -369,7 +337,7 @@ map_name(struct buf *b, const char *name, int sd)
 			buf_putc(b, (char)c);
 		else
 			buf_putc(b, '_');
-		n = c >= 0x80 ? utf8_len(p + i, len - i) : 1;
+		n = c >= 0x80 ? utf8_valid_len(p + i, len - i) : 1;
 		i += n > 0 ? n : 1;
 	}
 	buf_putc(b, '\0');	/* so an empty name has data */

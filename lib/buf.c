@@ -9,7 +9,6 @@
 #include "buf.h"
 
 static int	buf_reserve(struct buf *, size_t);
-static size_t	utf8_valid_len(const unsigned char *, size_t);
 
 void
 buf_free(struct buf *b)
@@ -89,8 +88,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t
+size_t
 utf8_valid_len(const unsigned char *p, size_t n)
 {
 	size_t		need, i;

@@ -25,5 +25,11 @@ void	buf_printf(struct buf *, const char *, ...)
 /* Appends s[0..len) as a JSON string, quotes included; bytes that are not
  * valid UTF-8 are written as \u00XX of the byte so nothing is lost. */
 void	buf_json_string(struct buf *, const char *, size_t);
+/*
+ * Length of the valid UTF-8 sequence at p (n > 0 bytes available): 1 for
+ * ASCII, 2 to 4 for a well-formed sequence (no overlongs, surrogates or
+ * code points past U+10FFFF), or 0 when the bytes are not one.
+ */
+size_t	utf8_valid_len(const unsigned char *p, size_t n);
 
 #endif
