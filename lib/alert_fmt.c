@@ -23,8 +23,8 @@
 #include "row_cmd.h"
 #include "rule.h"
 
-#ifndef NVMWATCH_VERSION
-#define NVMWATCH_VERSION	"0.1.0"	/* CMakeLists.txt project() */
+#ifndef NVMWATCH_VERSION		/* from CMakeLists.txt project() */
+#define NVMWATCH_VERSION	"0.0.0"
 #endif
 
 #define TIME_MAX_ABS	1e15		/* as row_cmd.c: beyond, no time */
