@@ -1,5 +1,5 @@
 /*
- * listen.c - UDP and TCP listeners for IPFIX; see listen.h.
+ * listen.c - UDP and TCP listeners for IPFIX and syslog; see listen.h.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -39,6 +39,13 @@
 #define DEFAULT_PORT		"2055"
 #define DEFAULT_SYSLOG_PORT	"514"
 
+/*
+ * The counter of that name for the format's traffic: struct
+ * syslog_counters for syslog, else struct listen_counters. An lvalue.
+ */
+#define COUNTER(l, format, field)	(*((format) == CONFIG_FORMAT_SYSLOG ? \
+	    &syslog_in_counters((l)->syslog)->field : &(l)->counters.field))
+
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	struct listen		*l;
@@ -56,6 +63,7 @@ struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn)	 entry;
 	struct listen		*l;
 	struct bufferevent	*bev;
+	enum config_format	 format;	/* of its listener */
 	struct ipfix_session	*session;	/* IPFIX, or */
 	struct syslog_stream	*stream;	/* syslog */
 };
@@ -98,6 +106,7 @@ static void	listener_free(struct listener *);
 
 static void	udp_read(evutil_socket_t, short, void *);
 static void	udp_prepare(struct listen *);
+static int	udp_admit(struct listener *, const struct mmsghdr *, double);
 static void	udp_datagram(struct listener *, struct mmsghdr *, double);
 static void	udp_syslog(struct listener *, struct mmsghdr *, double);
 static void	udp_drops(struct listener *, struct mmsghdr *, int);
@@ -113,6 +122,7 @@ static void	tcp_read(struct bufferevent *, void *);
 static int	tcp_syslog(struct tcp_conn *, struct evbuffer *, double);
 static int	tcp_message(struct tcp_conn *, struct evbuffer *, double);
 static void	tcp_event(struct bufferevent *, short, void *);
+static void	tcp_syslog_end(struct tcp_conn *, int);
 
 struct listen *
 listen_new(struct event_base *base, const struct config *conf,
@@ -393,11 +403,14 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			}
 			break;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (udp_admit(ls, &l->msgs[i], now) == -1)
+				continue;
 			if (ls->format == CONFIG_FORMAT_SYSLOG)
 				udp_syslog(ls, &l->msgs[i], now);
 			else
 				udp_datagram(ls, &l->msgs[i], now);
+		}
 		udp_drops(ls, l->msgs, n);
 		if ((unsigned)n < l->batch)
 			break;
@@ -427,30 +440,43 @@ udp_prepare(struct listen *l)
 	}
 }
 
-static void
-udp_datagram(struct listener *ls, struct mmsghdr *m, double now)
+/*
+ * Every datagram, either format: counted, then checked against the
+ * allow-list and for truncation. Returns 0 when it is to be decoded.
+ */
+static int
+udp_admit(struct listener *ls, const struct mmsghdr *m, double now)
 {
 	struct listen		*l = ls->l;
 	const struct sockaddr	*sa = m->msg_hdr.msg_name;
-	struct ipfix_session	*s;
 	char			 name[80];
 
-	l->counters.udp_datagrams++;
-	l->counters.udp_bytes += m->msg_len;
+	COUNTER(l, ls->format, udp_datagrams)++;
+	COUNTER(l, ls->format, udp_bytes) += m->msg_len;
 	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
-		l->counters.udp_denied++;
-		return;
+		COUNTER(l, ls->format, udp_denied)++;
+		return -1;
 	}
 	if (m->msg_hdr.msg_flags & MSG_TRUNC) {
-		l->counters.udp_truncated++;
+		COUNTER(l, ls->format, udp_truncated)++;
 		if (log_limit(&l->limit, (time_t)now)) {
 			exporter_name(sa, name, sizeof(name));
 			log_warnx("%s: datagram from %s truncated", ls->name,
 			    name);
 		}
-		return;
+		return -1;
 	}
-	if ((s = exporter_session(l->exporters, sa, now)) == NULL)
+	return 0;
+}
+
+/* An IPFIX datagram: a message for its exporter's session. */
+static void
+udp_datagram(struct listener *ls, struct mmsghdr *m, double now)
+{
+	struct ipfix_session	*s;
+
+	s = exporter_session(ls->l->exporters, m->msg_hdr.msg_name, now);
+	if (s == NULL)
 		return;
 	/* A malformed message is counted by the collector. */
 	(void)ipfix_session_message(s, m->msg_hdr.msg_iov->iov_base,
@@ -461,26 +487,10 @@ udp_datagram(struct listener *ls, struct mmsghdr *m, double now)
 static void
 udp_syslog(struct listener *ls, struct mmsghdr *m, double now)
 {
-	struct listen		*l = ls->l;
-	struct syslog_counters	*sc = syslog_in_counters(l->syslog);
-	const struct sockaddr	*sa = m->msg_hdr.msg_name;
-	char			 name[80];
+	char	name[80];
 
-	sc->udp_datagrams++;
-	sc->udp_bytes += m->msg_len;
-	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
-		sc->udp_denied++;
-		return;
-	}
-	exporter_name(sa, name, sizeof(name));
-	if (m->msg_hdr.msg_flags & MSG_TRUNC) {
-		l->counters.udp_truncated++;
-		if (log_limit(&l->limit, (time_t)now))
-			log_warnx("%s: datagram from %s truncated", ls->name,
-			    name);
-		return;
-	}
-	syslog_in_datagram(l->syslog, name, m->msg_hdr.msg_iov->iov_base,
+	exporter_name(m->msg_hdr.msg_name, name, sizeof(name));
+	syslog_in_datagram(ls->l->syslog, name, m->msg_hdr.msg_iov->iov_base,
 	    m->msg_len, now);
 }
 
@@ -538,7 +548,7 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;
-		l->counters.tcp_errors++;
+		COUNTER(l, ls->format, tcp_errors)++;
 		if (log_limit(&l->limit, time(NULL)))
 			log_warn("accept %s", ls->name);
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -568,16 +578,14 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 
 	exporter_name(sa, name, sizeof(name));
 	if (l->allow != NULL && !cidr_set_match_sa(l->allow, sa)) {
-		if (ls->format == CONFIG_FORMAT_SYSLOG)
-			syslog_in_counters(l->syslog)->tcp_denied++;
-		else
-			l->counters.tcp_denied++;
+		COUNTER(l, ls->format, tcp_denied)++;
 		log_debug("%s: %s denied", ls->name, name);
 		close(fd);
 		return;
 	}
+	/* The cap is shared: IPFIX and syslog connections count alike. */
 	if (l->counters.tcp_live >= l->tcp_max) {
-		l->counters.tcp_refused++;
+		COUNTER(l, ls->format, tcp_refused)++;
 		if (log_limit(&l->limit, time(NULL)))
 			log_warnx("%s: %s refused: %u connections open",
 			    ls->name, name, l->tcp_max);
@@ -588,7 +596,7 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 	    tcp_conn_decoder(ls, c, name) == -1 ||
 	    (c->bev = bufferevent_socket_new(l->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		l->counters.tcp_errors++;
+		COUNTER(l, ls->format, tcp_errors)++;
 		log_warn("%s: %s", ls->name, name);
 		if (c != NULL) {
 			ipfix_session_free(c->session);
@@ -599,11 +607,9 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 		return;
 	}
 	c->l = l;
+	c->format = ls->format;
 	TAILQ_INSERT_TAIL(&l->conns, c, entry);
-	if (c->stream != NULL)
-		syslog_in_counters(l->syslog)->tcp_accepted++;
-	else
-		l->counters.tcp_accepted++;
+	COUNTER(l, c->format, tcp_accepted)++;
 	l->counters.tcp_live++;
 	bufferevent_setcb(c->bev, tcp_read, NULL, tcp_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, TCP_INPUT_MAX);
@@ -630,10 +636,7 @@ tcp_conn_free(struct tcp_conn *c)
 	struct listen	*l = c->l;
 
 	TAILQ_REMOVE(&l->conns, c, entry);
-	if (c->stream != NULL)
-		syslog_in_counters(l->syslog)->tcp_closed++;
-	else
-		l->counters.tcp_closed++;
+	COUNTER(l, c->format, tcp_closed)++;
 	l->counters.tcp_live--;
 	bufferevent_free(c->bev);
 	if (l->free_fn != NULL && c->session != NULL)
@@ -733,24 +736,37 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 	struct listen	*l = c->l;
 
 	if (what & BEV_EVENT_TIMEOUT) {
-		l->counters.tcp_idle_closed++;
+		COUNTER(l, c->format, tcp_idle_closed)++;
 		log_debug("tcp %s: idle, closing", tcp_conn_name(c));
 	} else if (what & BEV_EVENT_ERROR) {
-		l->counters.tcp_errors++;
+		COUNTER(l, c->format, tcp_errors)++;
 		log_debug("tcp %s: %s", tcp_conn_name(c),
 		    strerror(EVUTIL_SOCKET_ERROR()));
 	}
-	if (c->stream != NULL) {
-		if (syslog_stream_end(c->stream, loop_now(l->base)) == 1 &&
-		    log_limit(&l->limit, time(NULL)))
-			log_warnx("syslog tcp %s: closed inside a message",
-			    tcp_conn_name(c));
-		output_flush(l->output);
-	} else if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
+	if (c->stream != NULL)
+		tcp_syslog_end(c, (what & BEV_EVENT_EOF) != 0);
+	else if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
 		l->counters.tcp_truncated++;
 		if (log_limit(&l->limit, time(NULL)))
 			log_warnx("tcp %s: closed inside a message",
 			    tcp_conn_name(c));
 	}
 	tcp_conn_free(c);
+}
+
+/*
+ * A syslog connection ends: only a clean end of stream (clean is 1) lets
+ * an unterminated line count; after a timeout or an error the partial
+ * frame is dropped (counted in syslog_tcp_truncated by syslog_in).
+ */
+static void
+tcp_syslog_end(struct tcp_conn *c, int clean)
+{
+	struct listen	*l = c->l;
+
+	if (syslog_stream_end(c->stream, clean, loop_now(l->base)) == 1 &&
+	    log_limit(&l->limit, time(NULL)))
+		log_warnx("syslog tcp %s: %s inside a message, dropped",
+		    tcp_conn_name(c), clean ? "closed" : "cut off");
+	output_flush(l->output);
 }

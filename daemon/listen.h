@@ -7,11 +7,14 @@
  * TCP connections are framed by the IPFIX message header (RFC 7011 §10.4);
  * each connection has its own session. Syslog listeners hand datagrams
  * and connection bytes to syslog_in.h, which frames, parses and counts
- * them; their traffic counters are the syslog ones (struct
- * syslog_counters), while the connection cap, idle timeout, refusals and
- * tcp_live are shared by both formats. After each batch the output is
- * flushed, so every decoded record is in the records file before control
- * returns to the event loop.
+ * them. Every datagram and connection is counted in the counters of its
+ * listener's format: struct listen_counters for IPFIX, struct
+ * syslog_counters for syslog (refusals, idle closes and errors
+ * included); udp_kernel_drops and udp_errors, a socket's, are in
+ * listen_counters for both. The connection cap (tcp.max_connections,
+ * against tcp_live) and the idle timeout are shared by both formats.
+ * After each batch the output is flushed, so every decoded record is in
+ * the records file before control returns to the event loop.
  */
 #ifndef NVMWATCHD_LISTEN_H
 #define NVMWATCHD_LISTEN_H
@@ -36,11 +39,11 @@ struct listen_counters {
 	uint64_t	udp_kernel_drops;	/* SO_RXQ_OVFL: socket buffer full */
 	uint64_t	udp_errors;		/* recvmmsg(2) failed */
 	uint64_t	tcp_accepted;
-	uint64_t	tcp_refused;		/* over tcp_max_connections */
+	uint64_t	tcp_refused;		/* over tcp.max_connections */
 	uint64_t	tcp_denied;		/* exporter not in the allow-list */
 	uint64_t	tcp_closed;		/* every close, for any reason */
 	uint64_t	tcp_bad_framing;	/* bad version or length */
-	uint64_t	tcp_idle_closed;	/* idle past tcp_idle_timeout */
+	uint64_t	tcp_idle_closed;	/* idle past tcp.idle_timeout */
 	uint64_t	tcp_truncated;		/* closed inside a message */
 	uint64_t	tcp_errors;		/* accept or read errors */
 	uint64_t	tcp_messages;

@@ -16,9 +16,15 @@
 #define SAMPLE_BYTES	80	/* of a refused line, in the log */
 #define LEN_DIGITS_MAX	9	/* of an octet count */
 #define LINE_INITIAL	1024	/* a stream's line buffer, grown to the cap */
+/* A line may be one byte over the cap: a CR before its LF. */
+#define LINE_CAP	((size_t)COLLECTOR_LINE_MAX + 1)
 
-enum framing { FRAMING_UNKNOWN, FRAMING_LF, FRAMING_OCTET };
-enum octet_state { OCTET_LEN, OCTET_MSG, OCTET_SKIP };
+enum frame_state {
+	FRAME_START,	/* separators, then the digits of a count */
+	FRAME_LF,	/* in a line up to LF or NUL */
+	FRAME_OCTET,	/* in an octet-counted message */
+	FRAME_SKIP,	/* in an octet-counted message over the cap */
+};
 
 struct syslog_in {
 	struct record		*rec;
@@ -30,14 +36,16 @@ struct syslog_in {
 
 struct syslog_stream {
 	struct syslog_in	*in;
-	enum framing		 framing;
-	char			*line;		/* the message being read */
-	size_t			 len;
-	size_t			 size;
-	int			 discarding;	/* LF: past the cap */
-	enum octet_state	 state;		/* octet counting */
-	size_t			 want;		/* the count being read */
+	enum frame_state	 state;
+	char			 digits[LEN_DIGITS_MAX]; /* at a frame start */
 	unsigned		 ndigits;
+	char			*line;		/* the frame being read */
+	size_t			 len;
+	size_t			 size;		/* at most LINE_CAP */
+	int			 discarding;	/* LF: past the cap */
+	size_t			 want;		/* octet: bytes in the frame,
+						   or left to skip */
+	int			 octet_seen;	/* counted in tcp_octet_counting */
 	char			 name[80];
 };
 
@@ -49,13 +57,14 @@ static int	is_end(uint8_t);
 static int	line_append(struct syslog_stream *, const uint8_t *, size_t);
 static void	too_long(struct syslog_stream *, const uint8_t *, size_t,
 		    double);
+static int	frame_start(struct syslog_stream *, uint8_t, double);
+static void	lf_start(struct syslog_stream *, double);
+static int	octet_start(struct syslog_stream *, double);
 static size_t	feed_lf(struct syslog_stream *, const uint8_t *, size_t,
 		    double);
-static int	feed_octet(struct syslog_stream *, const uint8_t *, size_t,
-		    size_t *, double);
-static int	octet_len(struct syslog_stream *, uint8_t, double);
-static int	bad_framing(struct syslog_stream *, const char *, uint8_t,
+static size_t	feed_octet(struct syslog_stream *, const uint8_t *, size_t,
 		    double);
+static void	frame_reset(struct syslog_stream *);
 
 struct syslog_in *
 syslog_in_new(const struct field_dict *dict, size_t record_bytes,
@@ -205,29 +214,97 @@ syslog_stream_feed(struct syslog_stream *s, const uint8_t *data, size_t len,
     double now)
 {
 	size_t	i = 0;
+	int	rv;
 
 	s->in->counters.tcp_bytes += len;
-	if (len > 0 && s->framing == FRAMING_UNKNOWN) {
-		if (data[0] >= '0' && data[0] <= '9') {
-			s->framing = FRAMING_OCTET;
-			s->in->counters.tcp_octet_counting++;
-		} else
-			s->framing = FRAMING_LF;
-	}
-	if (s->framing == FRAMING_LF) {
-		while (i < len)
+	while (i < len) {
+		switch (s->state) {
+		case FRAME_START:
+			if ((rv = frame_start(s, data[i], now)) == -1)
+				return -1;
+			i += (size_t)rv;
+			break;
+		case FRAME_LF:
 			i += feed_lf(s, data + i, len - i, now);
-		return 0;
+			break;
+		case FRAME_OCTET:
+		case FRAME_SKIP:
+			i += feed_octet(s, data + i, len - i, now);
+			break;
+		}
 	}
-	while (i < len)
-		if (feed_octet(s, data, len, &i, now) == -1)
-			return -1;
 	return 0;
 }
 
 /*
- * LF framing: consumes up to and including the next terminator, or all
- * of data when there is none. Returns the bytes consumed.
+ * One byte at a frame start: separators are skipped and up to
+ * LEN_DIGITS_MAX digits (the first not 0) kept; the byte after them
+ * decides. Returns 1 when c was consumed, 0 when it belongs to the line
+ * it opened, -1 on a count over SYSLOG_SKIP_MAX.
+ */
+static int
+frame_start(struct syslog_stream *s, uint8_t c, double now)
+{
+	if (s->ndigits == 0 && (c == '\r' || is_end(c)))
+		return 1;
+	if (c >= '0' && c <= '9' && s->ndigits < LEN_DIGITS_MAX &&
+	    (s->ndigits > 0 || c != '0')) {
+		s->digits[s->ndigits++] = (char)c;
+		return 1;
+	}
+	if (c == ' ' && s->ndigits > 0)
+		return octet_start(s, now) == -1 ? -1 : 1;
+	lf_start(s, now);
+	return 0;
+}
+
+/* The frame is a line: the digits kept are its start. */
+static void
+lf_start(struct syslog_stream *s, double now)
+{
+	s->state = FRAME_LF;
+	(void)feed_lf(s, (const uint8_t *)s->digits, s->ndigits, now);
+	s->ndigits = 0;
+}
+
+/* The frame is octet-counted: "LEN SP" is read. */
+static int
+octet_start(struct syslog_stream *s, double now)
+{
+	char		reason[64];
+	unsigned	i;
+
+	s->want = 0;
+	for (i = 0; i < s->ndigits; i++)
+		s->want = s->want * 10 + (size_t)(s->digits[i] - '0');
+	s->ndigits = 0;
+	if (!s->octet_seen) {
+		s->octet_seen = 1;
+		s->in->counters.tcp_octet_counting++;
+	}
+	if (s->want > SYSLOG_SKIP_MAX) {
+		s->in->counters.bad_framing++;
+		snprintf(reason, sizeof(reason), "octet count %zu (more than "
+		    "%d), closing", s->want, SYSLOG_SKIP_MAX);
+		line_sample(s->in, s->name, reason, 0, "", "", 0, now);
+		frame_reset(s);
+		return -1;
+	}
+	if (s->want <= COLLECTOR_LINE_MAX) {
+		s->state = FRAME_OCTET;
+		return 0;
+	}
+	s->in->counters.too_long++;
+	snprintf(reason, sizeof(reason), "message of %zu bytes (more than "
+	    "%d)", s->want, COLLECTOR_LINE_MAX);
+	line_sample(s->in, s->name, reason, 0, "", "", 0, now);
+	s->state = FRAME_SKIP;
+	return 0;
+}
+
+/*
+ * In a line: consumes up to and including the next terminator, or all of
+ * data when there is none. Returns the bytes consumed.
  */
 static size_t
 feed_lf(struct syslog_stream *s, const uint8_t *data, size_t len, double now)
@@ -236,8 +313,7 @@ feed_lf(struct syslog_stream *s, const uint8_t *data, size_t len, double now)
 
 	for (end = 0; end < len && !is_end(data[end]); end++)
 		;
-	/* One byte more than the cap, for a CR before the LF. */
-	if (!s->discarding && s->len + end > COLLECTOR_LINE_MAX + 1) {
+	if (!s->discarding && s->len + end > LINE_CAP) {
 		too_long(s, data, end, now);
 		s->discarding = 1;
 		s->len = 0;
@@ -251,22 +327,25 @@ feed_lf(struct syslog_stream *s, const uint8_t *data, size_t len, double now)
 		return len;
 	if (!s->discarding)
 		line_done(s->in, s->name, s->line, s->len, now);
-	s->discarding = 0;
-	s->len = 0;
+	frame_reset(s);
 	return end + 1;
 }
 
-/* Appends to the line buffer, which the callers keep within the cap. */
+/* Appends to the line buffer; the callers keep it within LINE_CAP. */
 static int
 line_append(struct syslog_stream *s, const uint8_t *data, size_t len)
 {
 	size_t	size;
 	char	*p;
 
+	if (len == 0)
+		return 0;
 	if (s->len + len > s->size) {
 		size = s->size ? s->size : LINE_INITIAL;
 		while (size < s->len + len)
 			size *= 2;
+		if (size > LINE_CAP)
+			size = LINE_CAP;
 		if ((p = realloc(s->line, size)) == NULL) {
 			log_warn("syslog from %s: %zu bytes", s->name, size);
 			return -1;
@@ -298,94 +377,69 @@ too_long(struct syslog_stream *s, const uint8_t *data, size_t len, double now)
 }
 
 /*
- * Octet counting: consumes from data[*i] what the current state wants.
- * Returns -1 on broken framing.
+ * In an octet-counted message: consumes what is left of it, or all of
+ * data. Returns the bytes consumed.
  */
-static int
+static size_t
 feed_octet(struct syslog_stream *s, const uint8_t *data, size_t len,
-    size_t *i, double now)
+    double now)
 {
 	size_t	n;
 
-	switch (s->state) {
-	case OCTET_LEN:
-		return octet_len(s, data[(*i)++], now);
-	case OCTET_MSG:
-		n = s->want - s->len < len - *i ? s->want - s->len : len - *i;
-		if (line_append(s, data + *i, n) == -1)
-			return bad_framing(s, "out of memory", 0, now);
-		*i += n;
-		if (s->len == s->want) {
-			line_done(s->in, s->name, s->line, s->len, now);
-			s->len = 0;
-			s->want = 0;
-			s->state = OCTET_LEN;
-		}
-		return 0;
-	case OCTET_SKIP:
-		n = s->want < len - *i ? s->want : len - *i;
-		*i += n;
+	if (s->state == FRAME_SKIP) {
+		n = s->want < len ? s->want : len;
 		if ((s->want -= n) == 0)
-			s->state = OCTET_LEN;
+			frame_reset(s);
+		return n;
+	}
+	n = s->want - s->len < len ? s->want - s->len : len;
+	if (line_append(s, data, n) == -1) {
+		/* Out of memory: the rest of the message is skipped. */
+		s->in->counters.parse.bad_lines++;
+		s->want -= s->len;
+		s->len = 0;
+		s->state = FRAME_SKIP;
 		return 0;
 	}
-	return -1;
+	if (s->len == s->want) {
+		line_done(s->in, s->name, s->line, s->len, now);
+		frame_reset(s);
+	}
+	return n;
 }
 
-/* One byte of "LEN SP". */
-static int
-octet_len(struct syslog_stream *s, uint8_t c, double now)
+/* Back to a frame start, nothing buffered. */
+static void
+frame_reset(struct syslog_stream *s)
 {
-	char	reason[64];
-
-	if (c >= '0' && c <= '9') {
-		if (++s->ndigits > LEN_DIGITS_MAX)
-			return bad_framing(s, "octet count too long", c, now);
-		s->want = s->want * 10 + (size_t)(c - '0');
-		return 0;
-	}
-	if (c != ' ' || s->ndigits == 0)
-		return bad_framing(s, "expected an octet count", c, now);
-	if (s->want == 0 || s->want > SYSLOG_SKIP_MAX)
-		return bad_framing(s, "octet count out of range", c, now);
+	s->state = FRAME_START;
 	s->ndigits = 0;
 	s->len = 0;
-	if (s->want <= COLLECTOR_LINE_MAX) {
-		s->state = OCTET_MSG;
-		return 0;
-	}
-	s->in->counters.too_long++;
-	snprintf(reason, sizeof(reason), "message of %zu bytes (more than "
-	    "%d)", s->want, COLLECTOR_LINE_MAX);
-	line_sample(s->in, s->name, reason, 0, "", "", 0, now);
-	s->state = OCTET_SKIP;
-	return 0;
-}
-
-static int
-bad_framing(struct syslog_stream *s, const char *why, uint8_t c, double now)
-{
-	char	reason[128];
-
-	s->in->counters.bad_framing++;
-	snprintf(reason, sizeof(reason), "%s (octet counting), closing", why);
-	line_sample(s->in, s->name, reason, 0, "", (const char *)&c, 1, now);
-	return -1;
+	s->want = 0;
+	s->discarding = 0;
 }
 
 int
-syslog_stream_end(struct syslog_stream *s, double now)
+syslog_stream_end(struct syslog_stream *s, int clean, double now)
 {
-	if (s->framing == FRAMING_LF) {
-		if (!s->discarding && s->len > 0)
+	if (s->state == FRAME_START && s->ndigits == 0)
+		return 0;
+	/* Digits without a space: the start of a line. */
+	if (s->state == FRAME_START)
+		lf_start(s, now);
+	if (s->state == FRAME_LF && clean) {
+		if (!s->discarding)
 			line_done(s->in, s->name, s->line, s->len, now);
-		s->len = 0;
+		frame_reset(s);
 		return 0;
 	}
-	if (s->framing == FRAMING_OCTET && (s->state != OCTET_LEN ||
-	    s->ndigits > 0)) {
-		s->in->counters.tcp_truncated++;
-		return 1;
-	}
-	return 0;
+	frame_reset(s);
+	s->in->counters.tcp_truncated++;
+	return 1;
+}
+
+size_t
+syslog_stream_buffered(const struct syslog_stream *s)
+{
+	return s->len + s->ndigits;
 }

@@ -8,9 +8,16 @@
 #     _template and _odid, which only IPFIX has) line for line, and the
 #     seed rule's alerts, flushed at SIGTERM, are the same (less
 #     alert_time);
-#  2. garbage: binary and over-long lines over UDP and TCP, and a broken
-#     octet count, are counted exactly; the daemon keeps serving and good
-#     lines sent afterwards become records.
+#  2. garbage: binary and over-long lines over UDP and TCP, and an octet
+#     count over 1 MiB, are counted exactly; the daemon keeps serving and
+#     good lines sent afterwards become records;
+#  3. TCP framing is decided per frame: LF lines that start with an ISO
+#     timestamp (a digit), octet-counted frames each followed by LF, a
+#     count split across reads, an unterminated last line at a clean
+#     close; a line cut off by the idle timeout or by a reset is dropped
+#     (syslog_tcp_truncated), and the refused, idle-closed and reset
+#     syslog connections are counted in the syslog_ counters, not in the
+#     IPFIX ones.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
@@ -133,9 +140,9 @@ t.sendall(blob + b"\n")                             # bad line
 t.sendall(b"y" * 200000 + b"\n")                    # too long
 t.sendall(good + b"\r\n")                           # record 1
 t.close()
-# Octet counting: an absurd count closes the connection.
+# Octet counting: a count over 1 MiB closes the connection.
 t = socket.create_connection(addr, timeout=10)
-t.sendall(b"99999999999 " + good)                   # bad framing
+t.sendall(b"999999999 " + good)                     # bad framing
 if not closed(t):
     sys.exit("the daemon kept a connection with a broken octet count")
 t.close()
@@ -158,6 +165,84 @@ expect_syslog_stat too_long -eq 2
 expect_syslog_stat bad_framing -eq 1
 expect_syslog_stat tcp_accepted -eq 3
 expect_syslog_stat tcp_closed -eq 3
+expect_syslog_stat tcp_octet_counting -eq 2
+expect_syslog_stat tcp_truncated -eq 0
 grep -q 'syslog from 127.0.0.1:[0-9]*: .* at byte [0-9]*: ' "$T/daemon.log" ||
     fail "no sample of a refused line in the log"
+
+# 3. Framing per frame; cut-off lines; syslog connection events. One
+# connection at a time, closed after 1 s idle.
+write_config "$T/nvmwatch.yaml" "$T/frames.records" \
+    "tcp:" "  max_connections: 1" "  idle_timeout: 1"
+start_daemon "$T/nvmwatch.yaml" 3
+timeout 60 python3 - "$syslog_port" "$DATA/flow_v9_syslog_kv.log" <<'PY' ||
+import socket, struct, sys, time
+port, good = int(sys.argv[1]), open(sys.argv[2], "rb").read().rstrip(b"\n")
+addr = ("127.0.0.1", port)
+iso = b"2024-01-01T00:00:00+00:00 host nvm: " + good[good.index(b"fv="):]
+def closed(t):
+    t.settimeout(10)
+    try:
+        return t.recv(1) == b""
+    except ConnectionResetError:
+        return True
+# A: every kind of frame on one connection, closed cleanly.
+a = socket.create_connection(addr, timeout=10)
+a.sendall(iso + b"\n" + iso + b"\r\n")               # records 1, 2
+a.sendall(b"%d %s\n" % (len(good), good) * 2)       # records 3, 4
+for d in b"%d" % len(good):                         # the count, byte by
+    a.sendall(bytes([d]))                           # byte
+    time.sleep(0.05)
+a.sendall(b" " + good)                              # record 5
+a.sendall(b"\n" + good + b"\n")                     # record 6
+a.sendall(iso)                                      # record 7, at the close
+a.shutdown(socket.SHUT_WR)
+if not closed(a):
+    sys.exit("the daemon kept a closed connection")
+a.close()
+# B: a partial line, left idle; C, while B is open, is refused.
+b = socket.create_connection(addr, timeout=10)
+b.sendall(iso)                                      # dropped at the timeout
+time.sleep(0.2)
+c = socket.create_connection(addr, timeout=10)
+if not closed(c):
+    sys.exit("a connection over tcp.max_connections was kept")
+c.close()
+if not closed(b):
+    sys.exit("an idle connection was kept")
+b.close()
+# D: a partial line, then a reset.
+d = socket.create_connection(addr, timeout=10)
+d.sendall(iso)                                      # dropped at the reset
+time.sleep(0.2)
+d.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+d.close()
+PY
+    fail "the framing sender failed"
+wait_records "$T/frames.records" 7
+# The reset is counted once the daemon has closed D.
+wait_until 10 'usr1_stats; [ "$(syslog_stat tcp_closed)" = 3 ]' ||
+    fail "syslog_tcp_closed=$(syslog_stat tcp_closed), expected 3"
+stop_daemon
+[ "$DAEMON_RC" -eq 0 ] || fail "frames: exit status $DAEMON_RC"
+[ "$(lines "$T/frames.records")" -eq 7 ] ||
+    fail "frames: $(lines "$T/frames.records") records, expected 7"
+expect_syslog_stat records -eq 7
+expect_syslog_stat bad_lines -eq 0
+expect_syslog_stat bad_framing -eq 0
+expect_syslog_stat too_long -eq 0
+expect_syslog_stat tcp_octet_counting -eq 1
+expect_syslog_stat tcp_accepted -eq 3
+expect_syslog_stat tcp_refused -eq 1
+expect_syslog_stat tcp_closed -eq 3
+expect_syslog_stat tcp_idle_closed -eq 1
+expect_syslog_stat tcp_errors -eq 1
+expect_syslog_stat tcp_truncated -eq 2
+expect_syslog_stat udp_truncated -eq 0
+expect_stat tcp_accepted -eq 0
+expect_stat tcp_refused -eq 0
+expect_stat tcp_idle_closed -eq 0
+expect_stat tcp_errors -eq 0
+expect_stat tcp_truncated -eq 0
+expect_stat udp_truncated -eq 0
 echo "ok: $nrec records and $groups alerts alike over IPFIX and syslog"
