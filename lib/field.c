@@ -280,6 +280,27 @@ field_dict_lookup(const struct field_dict *d, const char *name, size_t len)
 	return FIELD_NONE;
 }
 
+int
+field_dict_lookup_key(const struct field_dict *d, const char *key,
+    size_t len)
+{
+	const struct field_def	*f;
+	const char		*want;
+	int			 field;
+
+	if ((field = field_dict_lookup(d, key, len)) == FIELD_NONE)
+		return FIELD_NONE;
+	f = &d->defs[field];
+	if (f->key != NULL)
+		want = f->key;
+	else if (f->flags & (FIELD_DERIVED | FIELD_META))
+		return FIELD_NONE;
+	else
+		want = f->name;
+	return strlen(want) == len && memcmp(want, key, len) == 0 ?
+	    field : FIELD_NONE;
+}
+
 /* Rebuilds the name table when it would pass half full. */
 static int
 names_add(struct field_dict *d, const char *name, int field)

@@ -145,6 +145,15 @@ const struct field_def	*field_dict_get(const struct field_dict *, int i);
  */
 int			 field_dict_lookup(const struct field_dict *,
 			    const char *name, size_t len);
+/*
+ * The field a collector line's key names, or FIELD_NONE: the field whose
+ * collector key is exactly key, or, for a field without a collector key
+ * that is neither FIELD_DERIVED nor FIELD_META, its CIM name (udid,
+ * aliul, agent_version, fields added by field_dict_map()). Aliases and
+ * the CIM names of keyed fields are not keys; derived fields never are.
+ */
+int			 field_dict_lookup_key(const struct field_dict *,
+			    const char *key, size_t len);
 /* The field carried by IPFIX element pen.id, or FIELD_NONE. */
 int			 field_dict_element(const struct field_dict *,
 			    uint32_t pen, uint16_t id);

@@ -57,6 +57,56 @@ START_TEST(test_every_builtin_name_is_unique)
 }
 END_TEST
 
+static int
+lookup_key(const struct field_dict *d, const char *key)
+{
+	return field_dict_lookup_key(d, key, strlen(key));
+}
+
+/*
+ * A collector key is a field's key, or the CIM name of a wire field that
+ * has no key; never an alias, a keyed field's CIM name or a derived field.
+ */
+START_TEST(test_lookup_key)
+{
+	struct field_dict	*d = field_dict_new();
+	struct field_error	 err;
+	int			 i, f;
+
+	ck_assert_int_eq(lookup_key(d, "pn"), F_PROCESS_NAME);
+	ck_assert_int_eq(lookup_key(d, "sa"), F_SRC);
+	ck_assert_int_eq(lookup_key(d, "udid"), F_UDID);
+	ck_assert_int_eq(lookup_key(d, "aliul"), F_ALIUL);
+	ck_assert_int_eq(lookup_key(d, "agent_version"), F_AGENT_VERSION);
+	ck_assert_int_eq(lookup_key(d, "liuida"), F_LOGGED_IN_USER_AUTHORITY);
+	ck_assert_int_eq(lookup_key(d, "process_name"), FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "src"), FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "src_ip"), FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "additional_logged_in_users_list"),
+	    FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "nosuchkey"), FIELD_NONE);
+	ck_assert_int_eq(field_dict_lookup_key(d, "pnx", 2), F_PROCESS_NAME);
+	ck_assert_int_eq(field_dict_lookup_key(d, "pn\0", 3), FIELD_NONE);
+	/* Derived and metadata fields without a key are never keys. */
+	for (i = 0; i < FIELD_BUILTIN_COUNT; i++) {
+		const struct field_def *def = field_dict_get(d, i);
+
+		if (def->key == NULL && (def->flags & (FIELD_DERIVED |
+		    FIELD_META)))
+			ck_assert_msg(lookup_key(d, def->name) == FIELD_NONE,
+			    "%s is a key", def->name);
+	}
+	ck_assert_int_eq(lookup_key(d, "bytes"), FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "user"), FIELD_NONE);
+	ck_assert_int_eq(lookup_key(d, "_time"), FIELD_NONE);
+	/* A field added by the field map is its own key. */
+	f = field_dict_map(d, 9, 40000, "custom_thing", FIELD_STRING, &err);
+	ck_assert_int_ge(f, FIELD_BUILTIN_COUNT);
+	ck_assert_int_eq(lookup_key(d, "custom_thing"), f);
+	field_dict_free(d);
+}
+END_TEST
+
 /*
  * Every field the sixteen ESCU Cisco NVM detections name in a search,
  * stats (by, values), table or alert text, other than those the search
@@ -226,6 +276,7 @@ main(void)
 
 	tcase_add_test(tc, test_names_and_keys_resolve_alike);
 	tcase_add_test(tc, test_every_builtin_name_is_unique);
+	tcase_add_test(tc, test_lookup_key);
 	tcase_add_test(tc, test_escu_detection_fields);
 	tcase_add_test(tc, test_cim_derived_fields);
 	tcase_add_test(tc, test_elements);
