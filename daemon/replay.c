@@ -82,11 +82,14 @@ struct input {
 	int		 eof;
 };
 
-/* A collector log's tally, for its summary line. */
+/*
+ * A collector log's tally, for its summary line: lines read (blank and
+ * over-long ones too) and refused, and what collector_parse() counted.
+ */
 struct lines_stat {
-	uint64_t	lines;
-	uint64_t	records;
-	uint64_t	bad;
+	uint64_t			lines;
+	uint64_t			bad;
+	struct collector_counters	c;
 };
 
 static void	replay_record(struct record *, void *);
@@ -287,11 +290,12 @@ replay_ipfix(struct replay *r, struct ipfix_collector *col, struct input *in)
 static int
 replay_lines(struct replay *r, struct input *in)
 {
-	struct lines_stat	 st = { 0, 0, 0 };
+	struct lines_stat	 st;
 	const char		*line;
 	size_t			 len;
 	int			 n;
 
+	memset(&st, 0, sizeof(st));
 	while ((n = input_line(in, &line, &len)) > 0) {
 		st.lines++;
 		if (line == NULL) {
@@ -305,7 +309,9 @@ replay_lines(struct replay *r, struct input *in)
 		tool_warnx("%s: %" PRIu64 " more bad lines not shown", in->path,
 		    st.bad - BAD_SHOWN);
 	tool_warnx("%s: %" PRIu64 " lines, %" PRIu64 " records, %" PRIu64
-	    " bad", in->path, st.lines, st.records, st.bad);
+	    " bad, %" PRIu64 " unknown keys, %" PRIu64 " bad values, %" PRIu64
+	    " collector keys", in->path, st.lines, st.c.records, st.bad,
+	    st.c.unknown_keys, st.c.bad_values, st.c.collector_keys);
 	return n;
 }
 
@@ -321,12 +327,11 @@ replay_line(struct replay *r, struct input *in, const char *line,
 		;
 	if (i == len)
 		return;			/* blank lines are no events */
-	if (collector_parse(line, len, r->rec, r->now, NULL, &err) == -1) {
+	if (collector_parse(line, len, r->rec, r->now, &st->c, &err) == -1) {
 		st->bad++;
 		replay_bad(r, in, st->lines, st->bad, err.msg, err.offset + 1);
 		return;
 	}
-	st->records++;
 	replay_record(r->rec, r);
 }
 

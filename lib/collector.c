@@ -11,7 +11,24 @@
  * [A-Za-z0-9_.-] (the first key="value" pair). No 3164 header field has
  * that shape. RFC 5424 structured data does ([id key="value"]), so a
  * token that opens a 5424 header (<PRI>1 and a space) has its five header
- * fields and its SD elements skipped before the search goes on.
+ * fields and its SD elements skipped before the search goes on, and so
+ * does any token that starts with '[' (SD elements behind a 5424 header
+ * whose <PRI>1 a relay or a file writer left out).
+ *
+ * Keys. A key is what field_dict_lookup_key() says: a field's collector
+ * key, or the CIM name of a wire field that has none (udid, aliul). A
+ * derived field (bytes, transport, user, _time, sourcetype, ...) given on
+ * the line is an unknown key: record_finish() computes it, as for IPFIX,
+ * and a line cannot override it. The collector's own keys (ELEMENTS.md,
+ * "Collector-derived keys (not on the wire)": fv, fst, fet, and the
+ * account splits liuida/liuidp, paa/pap, ppaa/ppap) are skipped and
+ * counted apart: IPFIX never carries them, and record_finish() splits the
+ * accounts itself (on the samples, to the collector's own values).
+ *
+ * A flow's addresses. A value the field's type refuses is counted and
+ * the field left absent, except in sa and da: without its address a flow
+ * would be classified by what is left (a process record, which the
+ * enrichment caches as process context), so the line is refused.
  *
  * Values come out as IPFIX gives them, so that a flow read from either
  * source is the same record: numbers in plain decimal (leading zeros and
@@ -42,19 +59,28 @@
  * case that can be told apart, \" ending the line, is read as a backslash
  * and the closing quote.
  *
- * Duplicate keys (including two names of one field) refuse the line, in
- * both forms: which value the engine saw would otherwise depend on reading
+ * Duplicate keys refuse the line, in both forms: which value the engine saw would otherwise depend on reading
  * order, and Splunk's own extraction of such a line differs again. Fields
  * of record metadata (_time, sourcetype) are not taken from the line:
  * record_finish() computes them.
  *
- * JSON: one flat object; string values, and non-negative integers (read
- * as their decimal text). Any other value (negative or real numbers,
- * true/false/null, arrays, objects) is a bad value: the field is left
- * absent and the rest of the event is kept.
+ * JSON: one flat object; string values, and non-negative integers up to
+ * 2^63 - 1 (read as their decimal text; jansson holds no larger ones).
+ * Any other value (larger, negative or real numbers, true/false/null,
+ * arrays, objects) is a bad value: the field is left absent and the rest
+ * of the event is kept. A number too large for jansson (an integer
+ * beyond 2^63 - 1, a real beyond a double) would make it refuse the whole
+ * object, so it is read as null instead (a real's text of JSON_REAL_MAX
+ * bytes or more is not checked: jansson refuses it if it overflows).
+ *
+ * The counts of unknown keys, collector keys and bad values are of the
+ * lines kept: a refused line counts once, as a bad line.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -66,6 +92,7 @@
 
 #define LIST_SEP	','
 #define ADDR_TEXT_MAX	64
+#define JSON_REAL_MAX	512	/* longest real checked for overflow */
 
 enum value_rc {
 	VALUE_OK,
@@ -80,6 +107,14 @@ struct parse {
 	const struct field_dict		*dict;
 	struct collector_counters	*c;
 	struct collector_error		*err;
+	uint64_t			 unknown;	/* this line's tallies */
+	uint64_t			 own;
+	uint64_t			 bad;
+};
+
+/* ELEMENTS.md, "Collector-derived keys (not on the wire)". */
+static const char *const collector_own_keys[] = {
+	"fv", "fst", "fet", "liuida", "liuidp", "paa", "pap", "ppaa", "ppap",
 };
 
 static int	 parse_fail(struct parse *, size_t, const char *, ...)
@@ -95,11 +130,16 @@ static int	 parse_kv(struct parse *, size_t);
 static int	 kv_value(const char *, size_t, size_t *, char *, size_t *);
 static int	 only_blanks(const char *, size_t, size_t);
 static int	 parse_json(struct parse *, size_t);
+static char	*json_big_ints(const char *, size_t);
+static int	 int_too_big(const char *, size_t);
+static int	 real_too_big(const char *, size_t);
 static int	 json_pair(struct parse *, const char *, size_t, json_t *,
 		    size_t);
 static int	 pair_set(struct parse *, const char *, size_t, char *, size_t,
 		    size_t);
 static int	 key_field(struct parse *, const char *, size_t);
+static int	 is_own_key(const char *, size_t);
+static int	 value_bad(struct parse *, int, const char *, size_t, size_t);
 static enum value_rc value_set(struct record *, int, char *, size_t);
 static enum value_rc set_uint(struct record *, int, const char *, size_t);
 static enum value_rc set_addr(struct record *, int, const char *, size_t);
@@ -107,6 +147,9 @@ static enum value_rc set_list(struct record *, int, enum field_type, char *,
 		    size_t);
 static int	 hex_upper(char *, size_t);
 static int	 is_empty(const char *, size_t);
+static int	 format_check(const struct record *, enum collector_format);
+static int	 value_writable(const struct rec_str *, uint32_t, int,
+		    enum collector_format);
 static const char *format_name(const struct field_def *);
 static void	 format_kv(const struct record *, int, struct buf *);
 static void	 format_json(const struct record *, int, struct buf *);
@@ -136,7 +179,7 @@ collector_parse(const char *line, size_t len, struct record *rec,
 	record_clear(rec);
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	p = (struct parse){ line, len, rec, record_dict(rec), c, err };
+	p = (struct parse){ line, len, rec, record_dict(rec), c, err, 0, 0, 0 };
 	if (len > COLLECTOR_LINE_MAX)
 		return parse_fail(&p, COLLECTOR_LINE_MAX, "line too long "
 		    "(%zu bytes, at most %d)", len, COLLECTOR_LINE_MAX);
@@ -150,6 +193,9 @@ collector_parse(const char *line, size_t len, struct record *rec,
 	if (record_finish(rec, recv_time) == -1)
 		return parse_fail(&p, off, "record full");
 	c->records++;
+	c->unknown_keys += p.unknown;
+	c->collector_keys += p.own;
+	c->bad_values += p.bad;
 	if (json)
 		c->json_lines++;
 	else
@@ -181,7 +227,7 @@ parse_fail(struct parse *p, size_t off, const char *fmt, ...)
 static int
 payload_find(struct parse *p, size_t *off, int *json)
 {
-	size_t	i = 0;
+	size_t	i = 0, j;
 
 	while (i < p->len) {
 		if (is_5424_start(p->line, p->len, i)) {
@@ -195,7 +241,12 @@ payload_find(struct parse *p, size_t *off, int *json)
 			*json = p->line[i] == '{';
 			return 0;
 		}
-		i = token_next(p->line, p->len, i);
+		/* SD elements without their 5424 header; else a word. */
+		j = i;
+		if (p->line[i] == '[' && skip_sd(p->line, p->len, &j) == 0)
+			i = j;
+		else
+			i = token_next(p->line, p->len, i);
 	}
 	return parse_fail(p, p->len, "no key=\"value\" pairs or JSON object");
 }
@@ -392,10 +443,13 @@ parse_json(struct parse *p, size_t off)
 	json_t		*root;
 	json_error_t	 jerr;
 	void		*it;
+	char		*nulled;
 	int		 rc = 0;
 
-	root = json_loadb(p->line + off, p->len - off, JSON_REJECT_DUPLICATES,
-	    &jerr);
+	nulled = json_big_ints(p->line + off, p->len - off);
+	root = json_loadb(nulled != NULL ? nulled : p->line + off,
+	    p->len - off, JSON_REJECT_DUPLICATES, &jerr);
+	free(nulled);
 	if (root == NULL)
 		return parse_fail(p, off + (size_t)jerr.position,
 		    "bad JSON: %s", jerr.text);
@@ -413,12 +467,86 @@ parse_json(struct parse *p, size_t off)
 	return rc;
 }
 
+/*
+ * A copy of s[0..len) with every integer jansson cannot hold (beyond
+ * 2^63 - 1 either way) blanked to null, the same length, so that error
+ * offsets still hold; NULL when there is none (or no memory: jansson then
+ * refuses the object). Strings are skipped; a number's whole token is
+ * read, so digits after a '.' or an 'e' are no integer of their own.
+ */
+static char *
+json_big_ints(const char *s, size_t len)
+{
+	char	*copy = NULL;
+	size_t	 i = 0, start, digits;
+
+	while (i < len) {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (s[i] != '-' && (s[i] < '0' || s[i] > '9')) {
+			i++;
+			continue;
+		}
+		start = i;
+		if (s[i] == '-')
+			i++;
+		for (digits = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
+				i++;
+			if (!real_too_big(s + start, i - start))
+				continue;
+		} else if (!int_too_big(s + digits, i - digits))
+			continue;
+		if (copy == NULL) {
+			if ((copy = malloc(len)) == NULL)
+				return NULL;
+			memcpy(copy, s, len);
+		}
+		memcpy(copy + start, "null", 4);
+		memset(copy + start + 4, ' ', i - start - 4);
+	}
+	return copy;
+}
+
+/* Whether the real s[0..len) overflows a double, as jansson finds. */
+static int
+real_too_big(const char *s, size_t len)
+{
+	char	tmp[JSON_REAL_MAX];
+	double	v;
+
+	if (len >= sizeof(tmp))
+		return 0;	/* jansson refuses the object */
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	errno = 0;
+	v = strtod(tmp, NULL);
+	return errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL);
+}
+
+/* Whether the digits s[0..len) (no leading zero) exceed 2^63 - 1. */
+static int
+int_too_big(const char *s, size_t len)
+{
+	static const char	max[] = "9223372036854775807";
+
+	return len > sizeof(max) - 1 ||
+	    (len == sizeof(max) - 1 && memcmp(s, max, len) > 0);
+}
+
 static int
 json_pair(struct parse *p, const char *key, size_t klen, json_t *v,
     size_t off)
 {
 	json_int_t	n;
-	int		len;
+	int		len, field;
 
 	if (json_is_string(v)) {
 		memcpy(scratch, json_string_value(v), json_string_length(v));
@@ -429,31 +557,61 @@ json_pair(struct parse *p, const char *key, size_t klen, json_t *v,
 		len = snprintf(scratch, sizeof(scratch), "%lld", (long long)n);
 		return pair_set(p, key, klen, scratch, (size_t)len, off);
 	}
-	if (key_field(p, key, klen) != FIELD_NONE)
-		p->c->bad_values++;
-	return 0;
+	if ((field = key_field(p, key, klen)) == FIELD_NONE)
+		return 0;
+	return value_bad(p, field, key, klen, off);
 }
 
-/* The field named key, or FIELD_NONE (counted) for unknown keys and
- * record metadata. */
+/*
+ * The field named key, or FIELD_NONE (counted) for the collector's own
+ * keys, unknown keys and derived fields.
+ */
 static int
 key_field(struct parse *p, const char *key, size_t klen)
 {
 	int	field;
 
-	field = field_dict_lookup(p->dict, key, klen);
-	if (field != FIELD_NONE &&
-	    (field_dict_get(p->dict, field)->flags & FIELD_META))
-		field = FIELD_NONE;
-	if (field == FIELD_NONE)
-		p->c->unknown_keys++;
+	if (is_own_key(key, klen)) {
+		p->own++;
+		return FIELD_NONE;
+	}
+	if ((field = field_dict_lookup_key(p->dict, key, klen)) == FIELD_NONE)
+		p->unknown++;
 	return field;
+}
+
+static int
+is_own_key(const char *key, size_t klen)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(collector_own_keys) /
+	    sizeof(collector_own_keys[0]); i++)
+		if (strlen(collector_own_keys[i]) == klen &&
+		    memcmp(collector_own_keys[i], key, klen) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A value field's type refused: counted, or, for a flow's address, the
+ * line refused (see the comment at the top).
+ */
+static int
+value_bad(struct parse *p, int field, const char *key, size_t klen,
+    size_t off)
+{
+	if (field == F_SRC || field == F_DEST)
+		return parse_fail(p, off, "bad address in %.*s",
+		    (int)(klen > 32 ? 32 : klen), key);
+	p->bad++;
+	return 0;
 }
 
 /*
  * Sets the field named key to v[0..vlen) (v is scratch, and may be
  * changed). Unknown keys and bad values are counted and skipped; -1 when
- * the line must be refused (duplicate, record full).
+ * the line must be refused (duplicate, bad address, record full).
  */
 static int
 pair_set(struct parse *p, const char *key, size_t klen, char *v,
@@ -470,8 +628,7 @@ pair_set(struct parse *p, const char *key, size_t klen, char *v,
 	case VALUE_OK:
 		return 0;
 	case VALUE_BAD:
-		p->c->bad_values++;
-		return 0;
+		return value_bad(p, field, key, klen, off);
 	case VALUE_FULL:
 		break;
 	}
@@ -603,13 +760,15 @@ is_empty(const char *s, size_t len)
 	return len == 0 || (len == 2 && s[0] == '\'' && s[1] == '\'');
 }
 
-void
+int
 collector_format(const struct record *rec, enum collector_format fmt,
     struct buf *b)
 {
 	const int	*fields;
 	int		 i, n, first = 1;
 
+	if (format_check(rec, fmt) == -1)
+		return -1;
 	fields = record_fields(rec, &n);
 	if (fmt == COLLECTOR_JSON)
 		buf_puts(b, "{ ");
@@ -626,12 +785,60 @@ collector_format(const struct record *rec, enum collector_format fmt,
 	}
 	if (fmt == COLLECTOR_JSON)
 		buf_puts(b, first ? "}" : " }");
+	return 0;
+}
+
+/* -1 when a wire value of rec would not read back (see collector.h). */
+static int
+format_check(const struct record *rec, enum collector_format fmt)
+{
+	const struct field_dict	*dict = record_dict(rec);
+	const struct rec_str	*v;
+	const int		*fields;
+	uint32_t		 n;
+	int			 i, nf, list;
+
+	fields = record_fields(rec, &nf);
+	for (i = 0; i < nf; i++) {
+		if (record_origin(rec, fields[i]) != ORIGIN_WIRE)
+			continue;
+		list = field_dict_get(dict, fields[i])->type ==
+		    FIELD_STRING_LIST ||
+		    field_dict_get(dict, fields[i])->type == FIELD_HEX_LIST;
+		v = record_get(rec, fields[i], &n);
+		if (!value_writable(v, n, list, fmt))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+value_writable(const struct rec_str *v, uint32_t n, int list,
+    enum collector_format fmt)
+{
+	uint32_t	i;
+
+	if (n == 1 && (is_empty(v[0].ptr, v[0].len) && v[0].len != 0))
+		return 0;		/* '' reads as empty */
+	if (list && n == 1 && v[0].len == 0)
+		return 0;		/* reads as the empty list */
+	for (i = 0; i < n; i++) {
+		if (list && memchr(v[i].ptr, LIST_SEP, v[i].len) != NULL)
+			return 0;
+		if (memchr(v[i].ptr, '\0', v[i].len) != NULL)
+			return 0;	/* jansson refuses \u0000 */
+		if (fmt == COLLECTOR_KV && (memchr(v[i].ptr, '\n',
+		    v[i].len) != NULL || memchr(v[i].ptr, '\r',
+		    v[i].len) != NULL))
+			return 0;
+	}
+	return 1;
 }
 
 /*
  * The key a field is written under: its collector key, else its name
- * (udid and aliul are their own keys in the dictionary; collector_parse()
- * reads either).
+ * (what field_dict_lookup_key() reads back for udid, aliul and fields
+ * added by the field map).
  */
 static const char *
 format_name(const struct field_def *f)

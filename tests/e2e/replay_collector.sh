@@ -9,8 +9,9 @@
 #  2. the collector samples in tests/data replay without a bad line and give
 #     exactly tests/data/replay/samples_alerts.jsonl;
 #  3. a log with garbage, blank, binary and over-long lines: the summary
-#     counts each, only the first 10 bad lines are shown, the run exits 0
-#     and the good lines still alert;
+#     counts each (and the kept lines' unknown keys, bad values and the
+#     collector's own keys), only the first 10 bad lines are shown, the
+#     run exits 0 and the good lines still alert;
 #  4. a file that cannot be read, or gzip data cut short, exits 1, and the
 #     other files are still replayed.
 set -eu
@@ -82,7 +83,8 @@ for f in s.kv s.json s.kv.log s.ipfix.dat -; do
 	replay "$arg" <"$tmp/s.json" >"$tmp/$f.alerts" 2>"$tmp/err" ||
 	    fail "replay of $f: $(cat "$tmp/err")"
 	[ $f = s.ipfix.dat ] ||
-	    grep -q ": 2040 lines, 2040 records, 0 bad$" "$tmp/err" ||
+	    grep -q ": 2040 lines, 2040 records, 0 bad, 0 unknown keys, 0 bad values, 0 collector keys$" \
+	    "$tmp/err" ||
 	    fail "$f: summary: $(cat "$tmp/err")"
 	if ! cmp -s "$tmp/ipfix.alerts" "$tmp/$f.alerts"; then
 		diff "$tmp/ipfix.alerts" "$tmp/$f.alerts" | head -n 6 >&2
@@ -103,8 +105,11 @@ count() {
 count "$data/flow_v9_syslog_kv.log" "$data/sysdata_v3_syslog_kv.log" \
     "$data/flow_v11.json" >"$tmp/samples.alerts" 2>"$tmp/err" ||
     fail "replay of the samples: $(cat "$tmp/err")"
-[ "$(grep -c ': 1 lines, 1 records, 0 bad$' "$tmp/err")" -eq 3 ] ||
-    fail "samples: $(cat "$tmp/err")"
+# fv, fst, fet and the account splits are the collector's own keys.
+for s in flow_v9_syslog_kv.log:7 sysdata_v3_syslog_kv.log:1 flow_v11.json:5; do
+	grep -qx "nvmwatch: $data/${s%:*}: 1 lines, 1 records, 0 bad, 0 unknown keys, 0 bad values, ${s#*:} collector keys" \
+	    "$tmp/err" || fail "samples: ${s%:*}: $(cat "$tmp/err")"
+done
 if ! cmp -s "$data/replay/samples_alerts.jsonl" "$tmp/samples.alerts"; then
 	diff "$data/replay/samples_alerts.jsonl" "$tmp/samples.alerts" >&2
 	fail "the samples' alerts differ from tests/data/replay/samples_alerts.jsonl"
@@ -130,7 +135,8 @@ fi
 } >"$tmp/bad.log"
 count "$tmp/bad.log" >"$tmp/bad.alerts" 2>"$tmp/err" ||
     fail "a log with bad lines exits non-zero: $(cat "$tmp/err")"
-grep -qx "nvmwatch: $tmp/bad.log: 20 lines, 3 records, 15 bad" "$tmp/err" ||
+grep -qx "nvmwatch: $tmp/bad.log: 20 lines, 3 records, 15 bad, 0 unknown keys, 0 bad values, 17 collector keys" \
+    "$tmp/err" ||
     fail "bad lines: summary: $(cat "$tmp/err")"
 grep -qx "nvmwatch: $tmp/bad.log: 5 more bad lines not shown" "$tmp/err" ||
     fail "bad lines: no count of those not shown: $(cat "$tmp/err")"
@@ -153,11 +159,13 @@ assert rows == [
 ], rows
 ' <"$tmp/bad.alerts" || fail "bad lines: the good lines' alerts"
 # Each kind of bad line, reported: binary bytes with a NUL, an over-long
-# line; then a good one without a newline at the end of the file.
+# line; a kept line with an unknown key, a derived field and a bad value;
+# then a good one without a newline at the end of the file.
 {
 	printf '\001\002\000\377\376 binary\n'
 	head -c 70000 /dev/zero | tr '\0' 'x'
 	echo
+	echo 'pn="x.exe" zz="1" bytes="5" pid="-1"'
 	tr -d '\n' <"$data/flow_v11.json"
 } >"$tmp/bin.log"
 count "$tmp/bin.log" >"$tmp/bin.alerts" 2>"$tmp/err" ||
@@ -166,7 +174,8 @@ grep -q "^nvmwatch: $tmp/bin.log:1:[0-9]*: " "$tmp/err" ||
     fail "binary line: $(cat "$tmp/err")"
 grep -qx "nvmwatch: $tmp/bin.log:2: line too long (70000 bytes, at most 65536), skipped" \
     "$tmp/err" || fail "over-long line: $(cat "$tmp/err")"
-grep -qx "nvmwatch: $tmp/bin.log: 3 lines, 1 records, 2 bad" "$tmp/err" ||
+grep -qx "nvmwatch: $tmp/bin.log: 4 lines, 2 records, 2 bad, 2 unknown keys, 1 bad values, 5 collector keys" \
+    "$tmp/err" ||
     fail "binary lines: summary: $(cat "$tmp/err")"
 grep -q '"svchost.exe","count":1}' "$tmp/bin.alerts" ||
     fail "the last line, without a newline, gave no alert"
