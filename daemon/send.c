@@ -58,6 +58,7 @@ struct sender {
 	FILE			*truth;
 	uint64_t		 send_errors;
 	uint64_t		 lines;		/* --format kv|json */
+	uint64_t		 skipped;	/* records no line can carry */
 	uint64_t		 bytes;
 	int			 failed;
 };
@@ -466,8 +467,12 @@ run_lines(struct sender *sd, struct nvmgen *g, struct record *rec)
 	while ((rc = nvmgen_next(g, rec)) == 1) {
 		buf_reset(&b);
 		line_header(rec, &b);
-		collector_format(rec, sd->o->format == FORMAT_JSON ?
-		    COLLECTOR_JSON : COLLECTOR_KV, &b);
+		/* A record the line form cannot carry is not written. */
+		if (collector_format(rec, sd->o->format == FORMAT_JSON ?
+		    COLLECTOR_JSON : COLLECTOR_KV, &b) == -1) {
+			sd->skipped++;
+			continue;
+		}
 		buf_reset(&msg);
 		if (sd->o->octet_counting)
 			buf_printf(&msg, "%zu ", b.len);
@@ -542,6 +547,9 @@ summary_lines(const struct sender *sd, const struct nvmgen *g,
 	    elapsed > 0 ? (double)sd->lines / elapsed : 0.0);
 	if (sd->send_errors > 0)
 		fprintf(stderr, "; %" PRIu64 " send errors", sd->send_errors);
+	if (sd->skipped > 0)
+		fprintf(stderr, "; %" PRIu64 " records not sent (a value the "
+		    "line form cannot carry)", sd->skipped);
 	fputc('\n', stderr);
 }
 
