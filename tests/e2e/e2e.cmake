@@ -33,4 +33,12 @@ if(TARGET nvmwatchd)
 	nvmwatch_e2e(daemon_syslog 120)
 	nvmwatch_e2e(check_rules 60)
 	nvmwatch_e2e(daemon_rotate 90)
+	# The installed tree: needs the build directory for cmake --install.
+	add_test(NAME e2e.systemd_units
+		COMMAND timeout 120 bash
+			${CMAKE_CURRENT_SOURCE_DIR}/e2e/systemd_units.sh
+			$<TARGET_FILE:nvmwatchd> ${NVMWATCH_E2E_TOOL}
+			${NVMWATCH_E2E_DIR} ${CMAKE_BINARY_DIR})
+	set_tests_properties(e2e.systemd_units PROPERTIES
+		LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
 endif()
