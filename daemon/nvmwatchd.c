@@ -35,6 +35,7 @@
 #define TIMER_MAX		10.0
 #define STATS_SESSION_LINES	1000	/* per-session lines per dump */
 #define STATS_FINAL_BURST	100	/* final=1 sessions per log window */
+#define NOTIFY_STATUS_EVERY	5.0	/* seconds between STATUS= messages */
 
 struct nvmwatchd {
 	struct config		*conf;
@@ -51,6 +52,10 @@ struct nvmwatchd {
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
 	struct event		*ev_tick;
+	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: no watchdog */
+	uint64_t		 records;	/* given to nvmwatchd_record() */
+	uint64_t		 status_records; /* records at the last STATUS= */
+	double			 status_time;	/* loop time of the last STATUS= */
 	struct log_limit	 limit;		/* decoder messages */
 	struct log_limit	 final_limit;	/* final=1 session lines */
 	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
@@ -100,6 +105,9 @@ static void	stats_domain(uint32_t, const struct ipfix_counters *, void *);
 static void	stats_session_line(struct stats_dump *, const char *,
 		    const struct ipfix_counters *);
 static int	daemonize(struct event_base *);
+static int	notify_watchdog_start(struct nvmwatchd *);
+static void	notify_watchdog(evutil_socket_t, short, void *);
+static void	notify_status(struct nvmwatchd *, double);
 
 static void
 usage(int status)
@@ -152,6 +160,11 @@ main(int argc, char *argv[])
 	}
 	if (!foreground)
 		log_init(0, log_getlevel());
+	if (notify_watchdog_start(&env) == -1) {
+		nvmwatchd_stop(&env);
+		return 1;
+	}
+	env.status_time = loop_now(env.base);
 	sd_notify(0, "READY=1");
 	log_info("started, config %s", env.conf->path);
 	if (event_base_dispatch(env.base) == -1)
@@ -395,6 +408,8 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		event_free(env->ev_timer);
 	if (env->ev_tick != NULL)
 		event_free(env->ev_tick);
+	if (env->ev_watchdog != NULL)
+		event_free(env->ev_watchdog);
 	enrich_free(env->enrich);
 	syslog_in_free(env->syslog);
 	ipfix_collector_free(env->collector);
@@ -413,6 +428,7 @@ nvmwatchd_record(struct record *rec, void *arg)
 	struct nvmwatchd	*env = arg;
 	double			 now = loop_now(env->base);
 
+	env->records++;
 	if (enrich_apply(env->enrich, rec, now) == -1)
 		env->enrich_failed++;
 	if (env->output != NULL)
@@ -438,8 +454,79 @@ nvmwatchd_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct nvmwatchd	*env = arg;
 
-	engine_tick(env->engine, loop_now(env->base));
+	double			 now = loop_now(env->base);
+
+	engine_tick(env->engine, now);
 	output_flush(env->alerts);
+	if (now - env->status_time >= NOTIFY_STATUS_EVERY)
+		notify_status(env, now);
+}
+
+/*
+ * systemd's watchdog: when the service manager asked for one
+ * (WatchdogSec=, so WATCHDOG_USEC and WATCHDOG_PID name this process),
+ * WATCHDOG=1 goes out from the event loop at half the interval; a stuck
+ * loop stops it. No watchdog asked for: nothing to do.
+ */
+static int
+notify_watchdog_start(struct nvmwatchd *env)
+{
+	struct timeval	tv;
+	uint64_t	usec;
+	int		r;
+
+	r = sd_watchdog_enabled(0, &usec);
+	if (r < 0)
+		log_warnx("WATCHDOG_USEC: %s; no watchdog", strerror(-r));
+	if (r <= 0)
+		return 0;
+	usec /= 2;
+	if (usec == 0)
+		usec = 1;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	env->ev_watchdog = event_new(env->base, -1, EV_PERSIST,
+	    notify_watchdog, env);
+	if (env->ev_watchdog == NULL ||
+	    event_add(env->ev_watchdog, &tv) == -1) {
+		log_warnx("cannot register the watchdog timer");
+		return -1;
+	}
+	log_debug("watchdog: WATCHDOG=1 every %llu us",
+	    (unsigned long long)usec);
+	return 0;
+}
+
+static void
+notify_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/*
+ * STATUS= for systemctl status: records per second since the last status,
+ * alerts written, and drops (kernel socket drops plus syslog lines
+ * refused). sd_notify() is a no-op without NOTIFY_SOCKET.
+ */
+static void
+notify_status(struct nvmwatchd *env, double now)
+{
+	double		 rate = 0;
+	uint64_t	 alerts = 0, drops = 0;
+
+	if (now > env->status_time)
+		rate = (double)(env->records - env->status_records) /
+		    (now - env->status_time);
+	if (env->alerts != NULL)
+		alerts = output_counters(env->alerts)->records_written;
+	if (env->listen != NULL)
+		drops += listen_counters(env->listen)->udp_kernel_drops;
+	if (env->syslog != NULL)
+		drops += syslog_in_counters(env->syslog)->parse.bad_lines;
+	sd_notifyf(0, "STATUS=%.0f records/s, %llu alerts, %llu drops",
+	    rate, (unsigned long long)alerts, (unsigned long long)drops);
+	env->status_records = env->records;
+	env->status_time = now;
 }
 
 /* A rule or macro that fails to load: the daemon runs without it. */
