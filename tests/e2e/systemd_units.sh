@@ -69,6 +69,15 @@ if ! timeout 30 systemd-analyze verify --man=no "$T/verify/nvmwatchd.service" \
 fi
 [ -s "$T/verify.log" ] && { cat "$T/verify.log" >&2; fail "verify warned"; }
 
+# sysusers.d parses (dry run: nothing is written).
+if command -v systemd-sysusers >/dev/null; then
+	f=$(find "$dest" -path '*/sysusers.d/nvmwatch.conf')
+	timeout 10 systemd-sysusers --dry-run "$f" >"$T/sysusers.log" 2>&1 ||
+	    { cat "$T/sysusers.log" >&2; fail "systemd-sysusers --dry-run"; }
+	grep -qi "fail\|ignor\|invalid" "$T/sysusers.log" &&
+	    { cat "$T/sysusers.log" >&2; fail "sysusers.d complaints"; }
+fi
+
 # security: systemd 252 rates exposure (0..10) PERFECT 0, SAFE < 1,
 # OK < 5, MEDIUM < 7.5, EXPOSED < 9, UNSAFE < 10; "OK or better" is < 5.0.
 timeout 30 systemd-analyze security --offline=yes "$unit" >"$T/security.log" \
