@@ -46,6 +46,49 @@ struct config_listener {
 	int			 column;
 };
 
+/* An alert sink (sinks:); see nvmwatch.yaml(5). */
+enum config_sink_type {
+	CONFIG_SINK_FILE,	/* JSON lines (or another format) to a file */
+	CONFIG_SINK_JOURNAL,	/* the systemd journal, structured fields */
+	CONFIG_SINK_SYSLOG,	/* local syslog(3) */
+	CONFIG_SINK_REMOTE,	/* remote syslog over UDP or TCP */
+};
+
+enum config_sink_policy {
+	CONFIG_POLICY_DROP_OLDEST,	/* a full queue drops its oldest */
+	CONFIG_POLICY_DROP_NEWEST,	/* a full queue refuses the new one */
+	CONFIG_POLICY_BLOCK,		/* file only: write now, stall intake */
+};
+
+struct config_sink {
+	char			*name;		/* unique; rules route by it */
+	enum config_sink_type	 type;
+	int			 format;	/* enum alert_format; json */
+	/* file */
+	char			*path;
+	int			 fsync;		/* fsync(2) after every alert */
+	/* remote */
+	enum config_proto	 transport;	/* udp (default) or tcp */
+	char			*address;	/* numeric or host name */
+	char			*port;		/* default "514" */
+	int			 rfc3164;	/* protocol: rfc5424 (0) or 3164 */
+	int			 octet_counting; /* tcp framing: octet (1, the
+						   default) or lf (0) */
+	size_t			 max_message;	/* bytes; 0: 2048 for udp, 65536
+						   for tcp */
+	char			*hostname;	/* HOSTNAME field; NULL: gethostname */
+	unsigned		 facility;	/* 0..23; default 13 (log audit) */
+	unsigned		 severity;	/* 0..7; default 4 (warning) */
+	uint32_t		 enterprise;	/* SD-ID number; 32473 */
+	double			 reconnect_max;	/* seconds; backoff cap, 60 */
+	/* every type */
+	size_t			 queue;		/* alerts held; default 10000 */
+	enum config_sink_policy	 policy;	/* default drop_oldest */
+	double			 drain_timeout;	/* at shutdown; default 5 s */
+	int			 line;		/* where it was defined */
+	int			 column;
+};
+
 struct config_field_map {
 	uint32_t	 pen;
 	uint16_t	 id;
@@ -89,6 +132,9 @@ struct config {
 	struct window_limits	 rule_limits;	/* defaults of nvmwatch: blocks */
 	char			*rule_timezone;	/* default "UTC" */
 	int			 flush_on_shutdown;	/* default 1 */
+
+	struct config_sink	*sinks;		/* sinks:, in order */
+	size_t			 nsinks;
 
 	char			*alerts_file;	/* alerts as JSON lines; NULL:
 						 * none */

@@ -48,6 +48,10 @@ struct rule_stream {
 	char			*timezone;	/* "UTC" (default), a fixed
 						   offset "+HH:MM", or a zone
 						   name from the tz database */
+	char			**sinks;	/* nvmwatch: sinks: names the
+						   rule's alerts go to; NULL:
+						   every sink */
+	size_t			 nsinks;
 };
 
 struct rule {
