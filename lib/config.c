@@ -28,6 +28,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "alert_fmt.h"
 #include "buf.h"
 #include "cidr.h"
 #include "config.h"
@@ -39,6 +40,8 @@
 #define CONFIG_MAX_KEYS		32		/* keys per table */
 #define CONFIG_PATH_MAX		128
 #define CONFIG_NAME_MAX		64		/* new field names */
+#define CONFIG_SINK_NAME_MAX	64		/* sink names */
+#define CONFIG_SINKS_MAX	64		/* sinks: entries */
 
 #define KIB	1024ULL
 #define MIB	(1024ULL * KIB)
@@ -101,6 +104,29 @@ struct config_field_item {
 	char	*type;
 };
 
+/* A sinks entry before it becomes a struct config_sink. */
+struct config_sink_item {
+	char		*name;
+	int		 type;
+	char		*format;
+	char		*path;
+	int		 fsync;
+	int		 transport;
+	char		*address;
+	unsigned	 port;
+	int		 protocol;
+	int		 framing;
+	size_t		 max_message;
+	char		*hostname;
+	unsigned	 facility;
+	unsigned	 severity;
+	unsigned	 enterprise;
+	double		 reconnect_max;
+	size_t		 queue;
+	int		 policy;
+	double		 drain_timeout;
+};
+
 static int	config_parse_doc(struct yamldoc *, struct config *);
 static int	config_map(struct yamldoc *, yaml_node_t *, const char *,
 		    const struct config_key *, void *, yaml_node_t **);
@@ -140,12 +166,31 @@ static int	config_field_check(struct yamldoc *, const char *,
 static int	config_element(const char *, uint32_t *, uint16_t *);
 static int	config_field_name(const char *);
 static void	config_fields_dump(const void *, int, struct buf *);
+static int	config_sinks_parse(struct yamldoc *, yaml_node_t *,
+		    const char *, void *);
+static int	config_sink_item(struct yamldoc *, yaml_node_t *,
+		    const char *, struct config_sink *, size_t);
+static int	config_sink_check(struct yamldoc *, const yaml_node_t *,
+		    const char *, yaml_node_t **,
+		    const struct config_sink_item *);
+static int	config_sink_fits(struct yamldoc *, const char *,
+		    yaml_node_t **, const struct config_sink_item *);
+static int	config_sink_name(const char *);
+static int	config_sink_dup(struct yamldoc *, const yaml_node_t *,
+		    const char *, const struct config_sink *, size_t);
+static int	config_sink_move(struct yamldoc *, const yaml_node_t *,
+		    const char *, struct config_sink_item *,
+		    struct config_sink *);
+static void	config_sinks_dump(const void *, int, struct buf *);
+static void	config_sink_dump(const struct config_sink *, int,
+		    struct buf *);
 static void	config_dump_map(const void *, const struct config_key *, int,
 		    struct buf *);
 static void	config_dump_value(const void *, const struct config_key *,
 		    int, struct buf *);
 static void	config_listeners_free(struct config_listener *, size_t);
 static void	config_fields_free(struct config_field_map *, size_t);
+static void	config_sinks_free(struct config_sink *, size_t);
 static int	config_listen_default(struct config *);
 
 #define CFG(f)	offsetof(struct config, f)
@@ -319,6 +364,8 @@ static const struct config_key config_sections[] = {
 	{ .name = "records", .type = CONFIG_T_MAP,
 	    .keys = config_records_keys },
 	{ .name = "rules", .type = CONFIG_T_MAP, .keys = config_rules_keys },
+	{ .name = "sinks", .type = CONFIG_T_CUSTOM,
+	    .parse = config_sinks_parse, .dump = config_sinks_dump },
 	{ .name = "alerts", .type = CONFIG_T_MAP, .keys = config_alerts_keys },
 	{ .name = "log", .type = CONFIG_T_MAP, .keys = config_log_keys },
 	{ .name = NULL }
@@ -353,6 +400,112 @@ static const struct config_key config_field_keys[] = {
 };
 
 enum { FIELD_ITEM_ELEMENT, FIELD_ITEM_NAME, FIELD_ITEM_TYPE };
+
+static const struct config_name config_sink_types[] = {
+	{ "file", CONFIG_SINK_FILE },
+	{ "journal", CONFIG_SINK_JOURNAL },
+	{ "syslog", CONFIG_SINK_SYSLOG },
+	{ "remote", CONFIG_SINK_REMOTE },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_sink_protocols[] = {
+	{ "rfc5424", 0 },
+	{ "rfc3164", 1 },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_sink_framings[] = {
+	{ "octet", 1 },
+	{ "lf", 0 },
+	{ NULL, 0 }
+};
+
+static const struct config_name config_sink_policies[] = {
+	{ "drop_oldest", CONFIG_POLICY_DROP_OLDEST },
+	{ "drop_newest", CONFIG_POLICY_DROP_NEWEST },
+	{ "block", CONFIG_POLICY_BLOCK },
+	{ NULL, 0 }
+};
+
+#define SINK(f)	ITEM(config_sink_item, f)
+
+/* In dump order; config_sink_keys_types says which sink types take each. */
+static const struct config_key config_sink_keys[] = {
+	{ .name = "name", .type = CONFIG_T_STRING, .off = SINK(name),
+	    .flags = CONFIG_REQUIRED },
+	{ .name = "type", .type = CONFIG_T_ENUM, .off = SINK(type),
+	    .names = config_sink_types, .flags = CONFIG_REQUIRED },
+	{ .name = "format", .type = CONFIG_T_STRING, .off = SINK(format) },
+	{ .name = "path", .type = CONFIG_T_STRING, .off = SINK(path) },
+	{ .name = "fsync", .type = CONFIG_T_ENUM, .off = SINK(fsync),
+	    .names = config_bools },
+	{ .name = "transport", .type = CONFIG_T_ENUM, .off = SINK(transport),
+	    .names = config_protos },
+	{ .name = "address", .type = CONFIG_T_STRING, .off = SINK(address) },
+	{ .name = "port", .type = CONFIG_T_UINT, .off = SINK(port),
+	    .min = 1, .max = 65535 },
+	{ .name = "protocol", .type = CONFIG_T_ENUM, .off = SINK(protocol),
+	    .names = config_sink_protocols },
+	{ .name = "framing", .type = CONFIG_T_ENUM, .off = SINK(framing),
+	    .names = config_sink_framings },
+	{ .name = "max_message", .type = CONFIG_T_SIZE,
+	    .off = SINK(max_message), .min = ALERT_SYSLOG_MIN, .max = MIB },
+	{ .name = "hostname", .type = CONFIG_T_STRING, .off = SINK(hostname),
+	    .flags = CONFIG_NONE },
+	{ .name = "facility", .type = CONFIG_T_UINT, .off = SINK(facility),
+	    .min = 0, .max = 23 },
+	{ .name = "severity", .type = CONFIG_T_UINT, .off = SINK(severity),
+	    .min = 0, .max = 7 },
+	{ .name = "enterprise", .type = CONFIG_T_UINT,
+	    .off = SINK(enterprise), .min = 1, .max = UINT32_MAX },
+	{ .name = "reconnect_max", .type = CONFIG_T_DURATION,
+	    .off = SINK(reconnect_max), .min = 1, .max = HOUR },
+	{ .name = "queue", .type = CONFIG_T_COUNT, .off = SINK(queue),
+	    .min = 1, .max = MIB },
+	{ .name = "policy", .type = CONFIG_T_ENUM, .off = SINK(policy),
+	    .names = config_sink_policies },
+	{ .name = "drain_timeout", .type = CONFIG_T_DURATION,
+	    .off = SINK(drain_timeout), .min = 0, .max = 10 * MINUTE },
+	{ .name = NULL }
+};
+
+enum {
+	SINK_NAME, SINK_TYPE, SINK_FORMAT, SINK_PATH, SINK_FSYNC,
+	SINK_TRANSPORT, SINK_ADDRESS, SINK_PORT, SINK_PROTOCOL, SINK_FRAMING,
+	SINK_MAX_MESSAGE, SINK_HOSTNAME, SINK_FACILITY, SINK_SEVERITY,
+	SINK_ENTERPRISE, SINK_RECONNECT_MAX, SINK_QUEUE, SINK_POLICY,
+	SINK_DRAIN_TIMEOUT
+};
+
+#define T_FILE		(1u << CONFIG_SINK_FILE)
+#define T_JOURNAL	(1u << CONFIG_SINK_JOURNAL)
+#define T_SYSLOG	(1u << CONFIG_SINK_SYSLOG)
+#define T_REMOTE	(1u << CONFIG_SINK_REMOTE)
+#define T_ALL		(T_FILE | T_JOURNAL | T_SYSLOG | T_REMOTE)
+
+/* The sink types that take each key of config_sink_keys. */
+static const unsigned config_sink_keys_types[] = {
+	[SINK_NAME] = T_ALL,
+	[SINK_TYPE] = T_ALL,
+	[SINK_FORMAT] = T_ALL,
+	[SINK_PATH] = T_FILE,
+	[SINK_FSYNC] = T_FILE,
+	[SINK_TRANSPORT] = T_REMOTE,
+	[SINK_ADDRESS] = T_REMOTE,
+	[SINK_PORT] = T_REMOTE,
+	[SINK_PROTOCOL] = T_REMOTE,
+	[SINK_FRAMING] = T_REMOTE,
+	[SINK_MAX_MESSAGE] = T_REMOTE,
+	[SINK_HOSTNAME] = T_REMOTE,
+	[SINK_FACILITY] = T_JOURNAL | T_SYSLOG | T_REMOTE,
+	[SINK_SEVERITY] = T_JOURNAL | T_SYSLOG | T_REMOTE,
+	[SINK_ENTERPRISE] = T_REMOTE,
+	[SINK_RECONNECT_MAX] = T_REMOTE,
+	[SINK_QUEUE] = T_ALL,
+	[SINK_POLICY] = T_ALL,
+	[SINK_DRAIN_TIMEOUT] = T_ALL,
+};
 
 struct config *
 config_default(void)
@@ -510,7 +663,7 @@ static int
 config_key_find(struct yamldoc *yd, const yaml_node_t *k,
     const char *path, const struct config_key *keys)
 {
-	char	 kpath[CONFIG_PATH_MAX], list[160];
+	char	 kpath[CONFIG_PATH_MAX], list[256];
 	size_t	 len, off = 0;
 	int	 i;
 
@@ -1046,6 +1199,256 @@ config_fields_dump(const void *base, int indent, struct buf *b)
 	}
 }
 
+/*
+ * sinks: where alerts go, each with its own format and queue. Leaving it
+ * out keeps alerts.file; an empty list would send alerts nowhere.
+ */
+static int
+config_sinks_parse(struct yamldoc *yd, yaml_node_t *node,
+    const char *path, void *base)
+{
+	struct config		*cfg = base;
+	struct config_sink	*ss;
+	char			 ipath[CONFIG_PATH_MAX];
+	size_t			 i, n;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return yamldoc_expected(yd, node, path, "a sequence");
+	if ((n = yamldoc_nitems(node)) == 0)
+		return yamldoc_fail(yd, node, "%s: empty list (leave the key "
+		    "out to write alerts to alerts.file)", path);
+	if (n > CONFIG_SINKS_MAX)
+		return yamldoc_fail(yd, node, "%s: more than %d sinks", path,
+		    CONFIG_SINKS_MAX);
+	if ((ss = calloc(n, sizeof(*ss))) == NULL)
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (config_sink_item(yd, yamldoc_item(yd, node, i), ipath, ss,
+		    i) == -1) {
+			config_sinks_free(ss, n);
+			return -1;
+		}
+	}
+	config_sinks_free(cfg->sinks, cfg->nsinks);
+	cfg->sinks = ss;
+	cfg->nsinks = n;
+	return 0;
+}
+
+/* Entry i into ss[i]; ss[0..i-1] are the entries before, for names. */
+static int
+config_sink_item(struct yamldoc *yd, yaml_node_t *node, const char *path,
+    struct config_sink *ss, size_t i)
+{
+	struct config_sink_item	 it = {
+		.type = CONFIG_SINK_FILE, .transport = CONFIG_IPFIX_UDP,
+		.framing = 1, .facility = 13, .severity = 4,
+		.enterprise = ALERT_ENTERPRISE_DEFAULT, .reconnect_max = 60,
+		.queue = 10000, .policy = CONFIG_POLICY_DROP_OLDEST,
+		.drain_timeout = 5,
+	};
+	yaml_node_t		*vals[CONFIG_MAX_KEYS];
+	int			 r = -1;
+
+	ss[i].line = (int)node->start_mark.line + 1;
+	ss[i].column = (int)node->start_mark.column + 1;
+	if (config_map(yd, node, path, config_sink_keys, &it, vals) == 0 &&
+	    config_sink_check(yd, node, path, vals, &it) == 0 &&
+	    config_sink_move(yd, node, path, &it, &ss[i]) == 0 &&
+	    config_sink_dup(yd, vals[SINK_NAME], path, ss, i) == 0)
+		r = 0;
+	free(it.name);
+	free(it.format);
+	free(it.path);
+	free(it.address);
+	free(it.hostname);
+	return r;
+}
+
+/* What config_map() cannot see: names, formats, keys and the type. */
+static int
+config_sink_check(struct yamldoc *yd, const yaml_node_t *node,
+    const char *path, yaml_node_t **vals, const struct config_sink_item *it)
+{
+	enum alert_format	 fmt;
+	char			 kpath[CONFIG_PATH_MAX];
+
+	yamldoc_join(kpath, sizeof(kpath), path, "name");
+	if (config_sink_name(it->name) == -1)
+		return yamldoc_expected(yd, vals[SINK_NAME], kpath, "a sink "
+		    "name (letters, digits, _, . and -, at most 64)");
+	yamldoc_join(kpath, sizeof(kpath), path, "format");
+	if (it->format != NULL && alert_format_parse(it->format, &fmt) == -1)
+		return yamldoc_expected(yd, vals[SINK_FORMAT], kpath,
+		    "one of json, cef, leef, kv");
+	if (config_sink_fits(yd, path, vals, it) == -1)
+		return -1;
+	if (it->type == CONFIG_SINK_FILE && it->path == NULL)
+		return yamldoc_fail(yd, node, "%s: missing key \"path\" (a "
+		    "file sink needs one)", path);
+	if (it->type == CONFIG_SINK_REMOTE && it->address == NULL)
+		return yamldoc_fail(yd, node, "%s: missing key \"address\" (a "
+		    "remote sink needs one)", path);
+	return 0;
+}
+
+/* Keys that the sink's type, or its transport, does not take. */
+static int
+config_sink_fits(struct yamldoc *yd, const char *path, yaml_node_t **vals,
+    const struct config_sink_item *it)
+{
+	const struct config_name	*t;
+	char				 kpath[CONFIG_PATH_MAX], types[64];
+	size_t				 i, off, n;
+
+	for (i = 0; config_sink_keys[i].name != NULL; i++) {
+		if (vals[i] == NULL ||
+		    (config_sink_keys_types[i] & (1u << it->type)))
+			continue;
+		types[0] = '\0';
+		for (t = config_sink_types, off = 0, n = 0; t->name != NULL;
+		    t++)
+			if (config_sink_keys_types[i] & (1u << t->value))
+				off += (size_t)snprintf(types + off,
+				    sizeof(types) - off, "%s%s",
+				    n++ ? ", " : "", t->name);
+		yamldoc_join(kpath, sizeof(kpath), path,
+		    config_sink_keys[i].name);
+		return yamldoc_fail(yd, vals[i], "%s: only for type%s %s",
+		    kpath, n > 1 ? "s" : "", types);
+	}
+	yamldoc_join(kpath, sizeof(kpath), path, "framing");
+	if (vals[SINK_FRAMING] != NULL && it->transport != CONFIG_IPFIX_TCP)
+		return yamldoc_fail(yd, vals[SINK_FRAMING], "%s: only for "
+		    "transport tcp", kpath);
+	yamldoc_join(kpath, sizeof(kpath), path, "policy");
+	if (it->policy == CONFIG_POLICY_BLOCK && it->type != CONFIG_SINK_FILE)
+		return yamldoc_fail(yd, vals[SINK_POLICY], "%s: block is only "
+		    "for type file (a slow receiver must not stall "
+		    "detection)", kpath);
+	return 0;
+}
+
+/* A name rules can route by: [A-Za-z0-9_.-]+, at most 64 bytes. */
+static int
+config_sink_name(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '.' || s[i] == '-'))
+			return -1;
+	return i > 0 && i <= CONFIG_SINK_NAME_MAX ? 0 : -1;
+}
+
+static int
+config_sink_dup(struct yamldoc *yd, const yaml_node_t *v, const char *path,
+    const struct config_sink *ss, size_t n)
+{
+	char	kpath[CONFIG_PATH_MAX];
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ss[i].name, ss[n].name) == 0) {
+			yamldoc_join(kpath, sizeof(kpath), path, "name");
+			return yamldoc_fail(yd, v, "%s: \"%s\" is also the "
+			    "name of sinks[%zu] (line %d)", kpath, ss[n].name,
+			    i, ss[i].line);
+		}
+	return 0;
+}
+
+/* The checked item into s; its strings change hands. */
+static int
+config_sink_move(struct yamldoc *yd, const yaml_node_t *node,
+    const char *path, struct config_sink_item *it, struct config_sink *s)
+{
+	enum alert_format	fmt = ALERT_JSON;
+
+	if (it->format != NULL)
+		(void)alert_format_parse(it->format, &fmt);
+	s->name = it->name;
+	s->path = it->path;
+	s->address = it->address;
+	s->hostname = it->hostname;
+	it->name = it->path = it->address = it->hostname = NULL;
+	s->type = (enum config_sink_type)it->type;
+	s->format = (int)fmt;
+	s->fsync = it->fsync;
+	s->transport = it->transport == CONFIG_IPFIX_TCP ? CONFIG_IPFIX_TCP :
+	    CONFIG_IPFIX_UDP;
+	s->rfc3164 = it->protocol;
+	s->octet_counting = it->framing;
+	s->max_message = it->max_message;
+	s->facility = it->facility;
+	s->severity = it->severity;
+	s->enterprise = (uint32_t)it->enterprise;
+	s->reconnect_max = it->reconnect_max;
+	s->queue = it->queue;
+	s->policy = (enum config_sink_policy)it->policy;
+	s->drain_timeout = it->drain_timeout;
+	if (s->type == CONFIG_SINK_REMOTE &&
+	    asprintf(&s->port, "%u", it->port ? it->port : 514) == -1) {
+		s->port = NULL;
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
+	}
+	return 0;
+}
+
+static void
+config_sinks_dump(const void *base, int indent, struct buf *b)
+{
+	const struct config	*cfg = base;
+	size_t			 i;
+
+	if (cfg->nsinks == 0) {
+		buf_puts(b, " ~\n");
+		return;
+	}
+	buf_putc(b, '\n');
+	for (i = 0; i < cfg->nsinks; i++)
+		config_sink_dump(&cfg->sinks[i], indent, b);
+}
+
+/* Every key the sink's type takes, with its effective value. */
+static void
+config_sink_dump(const struct config_sink *s, int indent, struct buf *b)
+{
+	struct config_sink_item	 it = {
+		.name = s->name, .type = (int)s->type, .path = s->path,
+		.fsync = s->fsync, .transport = (int)s->transport,
+		.address = s->address, .protocol = s->rfc3164,
+		.framing = s->octet_counting, .max_message = s->max_message,
+		.hostname = s->hostname, .facility = s->facility,
+		.severity = s->severity, .enterprise = s->enterprise,
+		.reconnect_max = s->reconnect_max, .queue = s->queue,
+		.policy = (int)s->policy, .drain_timeout = s->drain_timeout,
+	};
+	size_t			 i, n = 0;
+
+	if (s->port != NULL)
+		it.port = (unsigned)strtoul(s->port, NULL, 10);
+	if (it.max_message == 0)
+		it.max_message = s->transport == CONFIG_IPFIX_TCP ? 65536 :
+		    2048;
+	for (i = 0; config_sink_keys[i].name != NULL; i++) {
+		if (!(config_sink_keys_types[i] & (1u << s->type)) ||
+		    (i == SINK_FRAMING && s->transport != CONFIG_IPFIX_TCP))
+			continue;
+		buf_printf(b, "%*s  %s%s:", indent, "", n++ ? "  " : "- ",
+		    config_sink_keys[i].name);
+		if (i == SINK_FORMAT)
+			buf_printf(b, " %s\n",
+			    alert_format_name((enum alert_format)s->format));
+		else
+			config_dump_value(&it, &config_sink_keys[i], indent, b);
+	}
+}
+
 int
 config_apply_fields(const struct config *cfg, struct field_dict *dict,
     struct config_error *err)
@@ -1148,6 +1551,7 @@ config_free(struct config *cfg)
 	free(cfg->rules_dir);
 	free(cfg->macros_dir);
 	free(cfg->rule_timezone);
+	config_sinks_free(cfg->sinks, cfg->nsinks);
 	free(cfg->alerts_file);
 	free(cfg);
 }
@@ -1176,6 +1580,23 @@ config_fields_free(struct config_field_map *fm, size_t n)
 	for (i = 0; i < n; i++)
 		free(fm[i].name);
 	free(fm);
+}
+
+static void
+config_sinks_free(struct config_sink *ss, size_t n)
+{
+	size_t	i;
+
+	if (ss == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(ss[i].name);
+		free(ss[i].path);
+		free(ss[i].address);
+		free(ss[i].port);
+		free(ss[i].hostname);
+	}
+	free(ss);
 }
 
 static int

@@ -37,6 +37,8 @@
 #define RULE_LINE_MAX	256		/* name, id, type, a mitre id */
 #define RULE_PATHS_MAX	65536		/* files in a rules directory */
 #define RULE_PATH_MAX	128		/* "tags.mitre_attack_id[63]" */
+#define RULE_SINKS_MAX	32		/* nvmwatch: sinks: entries */
+#define RULE_SINK_NAME_MAX 64		/* as config.c allows */
 #define MACRO_NAME_MAX	127		/* spl_macro.c's call name buffer */
 #define MACRO_ARGS_MAX	32		/* and its argument count */
 #define MACRO_ARG_MAX	63		/* bytes of one argument name */
@@ -89,6 +91,7 @@ enum rule_set_type {
 	SET_DURATION,
 	SET_EMIT,
 	SET_TIMEZONE,
+	SET_SINKS,
 	SET_COUNT,
 	SET_SIZE,
 };
@@ -143,6 +146,11 @@ static int	rule_set_value(struct yamldoc *, const yaml_node_t *,
 		    struct rule_stream *);
 static int	rule_set_timezone(struct yamldoc *, const yaml_node_t *,
 		    const char *, struct rule_stream *);
+static int	rule_set_sinks(struct yamldoc *, const yaml_node_t *,
+		    const char *, struct rule_stream *);
+static int	rule_sink_name(struct yamldoc *, const yaml_node_t *,
+		    const char *, char **, size_t);
+static void	rule_sinks_free(char **, size_t);
 static int	rule_set_number(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct rule_setting *,
 		    struct window_limits *);
@@ -216,6 +224,7 @@ static const struct rule_setting rule_settings_table[] = {
 	{ "max_split", SET_COUNT, LIM(max_split), 0, 1024 * 1024 },
 	{ "max_bytes", SET_SIZE, LIM(max_bytes), 0, 64ULL << 30 },
 	{ "max_future", SET_DURATION, LIM(max_future), 1, 0 },
+	{ "sinks", SET_SINKS, 0, 0, 0 },
 };
 
 #define NSETTINGS	(sizeof(rule_settings_table) / \
@@ -275,6 +284,8 @@ int
 rule_stream_default(struct rule_stream *st)
 {
 	window_limits_default(&st->limits);
+	st->sinks = NULL;
+	st->nsinks = 0;
 	return (st->timezone = strdup("UTC")) == NULL ? -1 : 0;
 }
 
@@ -283,17 +294,44 @@ rule_stream_free(struct rule_stream *st)
 {
 	free(st->timezone);
 	st->timezone = NULL;
+	rule_sinks_free(st->sinks, st->nsinks);
+	st->sinks = NULL;
+	st->nsinks = 0;
 }
 
+/* On failure dst holds what was copied, for rule_stream_free(). */
 int
 rule_stream_copy(struct rule_stream *dst, const struct rule_stream *src)
 {
+	size_t	i;
+
 	dst->limits = src->limits;
 	dst->timezone = NULL;
+	dst->sinks = NULL;
+	dst->nsinks = 0;
 	if (src->timezone != NULL &&
 	    (dst->timezone = strdup(src->timezone)) == NULL)
 		return -1;
+	if (src->sinks == NULL)
+		return 0;
+	if ((dst->sinks = calloc(src->nsinks, sizeof(*dst->sinks))) == NULL)
+		return -1;
+	for (i = 0; i < src->nsinks; i++) {
+		if ((dst->sinks[i] = strdup(src->sinks[i])) == NULL)
+			return -1;
+		dst->nsinks++;
+	}
 	return 0;
+}
+
+static void
+rule_sinks_free(char **sinks, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; sinks != NULL && i < n; i++)
+		free(sinks[i]);
+	free(sinks);
 }
 
 /*
@@ -560,6 +598,8 @@ rule_set_value(struct yamldoc *yd, const yaml_node_t *v, const char *path,
 
 	if (set->type == SET_TIMEZONE)
 		return rule_set_timezone(yd, v, path, st);
+	if (set->type == SET_SINKS)
+		return rule_set_sinks(yd, v, path, st);
 	if (set->type != SET_EMIT)
 		return rule_set_number(yd, v, path, set, &st->limits);
 	for (i = 0; v->type == YAML_SCALAR_NODE && i < 3; i++)
@@ -590,6 +630,72 @@ rule_set_timezone(struct yamldoc *yd, const yaml_node_t *v,
 	}
 	free(st->timezone);
 	st->timezone = s;
+	return 0;
+}
+
+/*
+ * sinks: the names of the sinks the rule's alerts go to, replacing the
+ * default (every sink). Only the syntax is checked here: the daemon matches
+ * the names against its config's sinks.
+ */
+static int
+rule_set_sinks(struct yamldoc *yd, const yaml_node_t *v, const char *path,
+    struct rule_stream *st)
+{
+	char	**names, ipath[RULE_PATH_MAX + 24];
+	size_t	  i, n;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return yamldoc_expected(yd, v, path, "a sequence");
+	if ((n = yamldoc_nitems(v)) == 0)
+		return yamldoc_fail(yd, v, "%s: empty list (leave the key out "
+		    "to send to every sink)", path);
+	if (n > RULE_SINKS_MAX)
+		return yamldoc_fail(yd, v, "%s: more than %d entries", path,
+		    RULE_SINKS_MAX);
+	if ((names = calloc(n, sizeof(*names))) == NULL)
+		return yamldoc_fail(yd, v, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (rule_sink_name(yd, yamldoc_item(yd, v, i), ipath, names,
+		    i) == -1) {
+			rule_sinks_free(names, i);
+			return -1;
+		}
+	}
+	rule_sinks_free(st->sinks, st->nsinks);
+	st->sinks = names;
+	st->nsinks = n;
+	return 0;
+}
+
+/* Item i of the list into names[i]: [A-Za-z0-9_.-]+, not seen before. */
+static int
+rule_sink_name(struct yamldoc *yd, const yaml_node_t *v, const char *path,
+    char **names, size_t i)
+{
+	const unsigned char	*s;
+	size_t			 j, len;
+
+	if (v->type != YAML_SCALAR_NODE || yamldoc_is_null(v))
+		return yamldoc_expected(yd, v, path, "a string");
+	s = v->data.scalar.value;
+	len = v->data.scalar.length;
+	for (j = 0; j < len; j++)
+		if (!((s[j] >= 'a' && s[j] <= 'z') ||
+		    (s[j] >= 'A' && s[j] <= 'Z') ||
+		    (s[j] >= '0' && s[j] <= '9') ||
+		    s[j] == '_' || s[j] == '.' || s[j] == '-'))
+			break;
+	if (len == 0 || j < len || len > RULE_SINK_NAME_MAX)
+		return yamldoc_expected(yd, v, path, "a sink name (letters, "
+		    "digits, _, . and -, at most 64)");
+	for (j = 0; j < i; j++)
+		if (strlen(names[j]) == len && memcmp(names[j], s, len) == 0)
+			return yamldoc_fail(yd, v, "%s: \"%s\" is listed twice",
+			    path, names[j]);
+	if ((names[i] = strndup((const char *)s, len)) == NULL)
+		return yamldoc_fail(yd, v, "%s: out of memory", path);
 	return 0;
 }
 

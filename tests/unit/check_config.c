@@ -10,6 +10,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "alert_fmt.h"
 #include "buf.h"
 #include "cidr.h"
 #include "config.h"
@@ -133,6 +134,8 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(cfg->records_file);
 	ck_assert_uint_eq(cfg->records_json, 0);
 	ck_assert_int_eq(cfg->log_level, LOG_INFO);
+	ck_assert_ptr_null(cfg->sinks);
+	ck_assert_uint_eq(cfg->nsinks, 0);
 	golden(cfg, "default");
 	round_trip(cfg);
 	config_free(cfg);
@@ -210,6 +213,71 @@ START_TEST(test_golden_full)
 	ck_assert_uint_eq(cfg->records_json,
 	    RECORD_JSON_KEYS | RECORD_JSON_WIRE);
 	ck_assert_int_eq(cfg->log_level, LOG_DEBUG);
+	ck_assert_uint_eq(cfg->nsinks, 2);
+	ck_assert_str_eq(cfg->sinks[0].name, "alerts-file");
+	ck_assert_int_eq(cfg->sinks[0].type, CONFIG_SINK_FILE);
+	ck_assert_int_eq(cfg->sinks[0].format, ALERT_KV);
+	ck_assert_str_eq(cfg->sinks[0].path, "/var/log/nvmwatch/alerts.log");
+	ck_assert_int_eq(cfg->sinks[0].fsync, 1);
+	ck_assert_ptr_null(cfg->sinks[0].port);
+	ck_assert_uint_eq(cfg->sinks[0].queue, 500);
+	ck_assert_int_eq(cfg->sinks[0].policy, CONFIG_POLICY_BLOCK);
+	ck_assert(cfg->sinks[0].drain_timeout == 30);
+	ck_assert_int_eq(cfg->sinks[0].line, 66);
+	ck_assert_int_eq(cfg->sinks[0].column, 5);
+	ck_assert_str_eq(cfg->sinks[1].name, "siem.tcp");
+	ck_assert_int_eq(cfg->sinks[1].type, CONFIG_SINK_REMOTE);
+	ck_assert_int_eq(cfg->sinks[1].format, ALERT_CEF);
+	ck_assert_int_eq(cfg->sinks[1].transport, CONFIG_IPFIX_TCP);
+	ck_assert_str_eq(cfg->sinks[1].address, "siem.example.net");
+	ck_assert_str_eq(cfg->sinks[1].port, "6514");
+	ck_assert_int_eq(cfg->sinks[1].rfc3164, 1);
+	ck_assert_int_eq(cfg->sinks[1].octet_counting, 0);
+	ck_assert_uint_eq(cfg->sinks[1].max_message, 8192);
+	ck_assert_str_eq(cfg->sinks[1].hostname, "sensor-1");
+	ck_assert_uint_eq(cfg->sinks[1].facility, 4);
+	ck_assert_uint_eq(cfg->sinks[1].severity, 2);
+	ck_assert_uint_eq(cfg->sinks[1].enterprise, 99999);
+	ck_assert(cfg->sinks[1].reconnect_max == 300);
+	ck_assert_uint_eq(cfg->sinks[1].queue, 100000);
+	ck_assert_int_eq(cfg->sinks[1].policy, CONFIG_POLICY_DROP_NEWEST);
+	ck_assert(cfg->sinks[1].drain_timeout == 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* A sink's defaults: what the dump shows is not what the struct holds. */
+START_TEST(test_sink_defaults)
+{
+	static const char	 text[] = "sinks:\n"
+	    "  - {name: t, type: remote, transport: tcp, address: \"::1\"}\n"
+	    "  - {name: f, type: file, path: a.log}\n";
+	struct config_error	 err;
+	struct config		*cfg;
+	const struct config_sink *s;
+
+	cfg = load_text(text, &err);
+	ck_assert_msg(cfg != NULL, "%d:%d: %s", err.line, err.column,
+	    err.msg);
+	ck_assert_uint_eq(cfg->nsinks, 2);
+	s = &cfg->sinks[0];
+	ck_assert_int_eq(s->format, ALERT_JSON);
+	ck_assert_str_eq(s->port, "514");
+	ck_assert_int_eq(s->rfc3164, 0);
+	ck_assert_int_eq(s->octet_counting, 1);
+	ck_assert_uint_eq(s->max_message, 0);
+	ck_assert_ptr_null(s->hostname);
+	ck_assert_uint_eq(s->facility, 13);
+	ck_assert_uint_eq(s->severity, 4);
+	ck_assert_uint_eq(s->enterprise, 32473);
+	ck_assert(s->reconnect_max == 60);
+	ck_assert_uint_eq(s->queue, 10000);
+	ck_assert_int_eq(s->policy, CONFIG_POLICY_DROP_OLDEST);
+	ck_assert(s->drain_timeout == 5);
+	s = &cfg->sinks[1];
+	ck_assert_int_eq(s->fsync, 0);
+	ck_assert_ptr_null(s->address);
+	round_trip(cfg);
 	config_free(cfg);
 }
 END_TEST
@@ -255,7 +323,7 @@ static const struct error_case errors[] = {
 	/* Unknown keys. */
 	{ "listne:\n  - proto: udp\n", 1, 1, "listne: unknown key (expected "
 	    "listen, allow, udp, tcp, sessions, limits, enrich, fields, "
-	    "records, rules, alerts, log)" },
+	    "records, rules, sinks, alerts, log)" },
 	{ "udp:\n  bacth: 5\n", 2, 3,
 	    "udp.bacth: unknown key (expected receive_buffer, batch)" },
 	{ "listen:\n  - proto: udp\n    adress: \"::\"\n", 3, 5,
@@ -353,6 +421,79 @@ static const struct error_case errors[] = {
 	    3, 5, "listen[1]: the same listener as at line 2" },
 	{ "listen:\n  - port: 2055\n", 2, 5,
 	    "listen[0]: missing key \"proto\"" },
+	/* Sinks. */
+	{ "sinks:\n  - type: file\n    path: a\n", 2, 5,
+	    "sinks[0]: missing key \"name\"" },
+	{ "sinks:\n  - name: a\n    path: a\n", 2, 5,
+	    "sinks[0]: missing key \"type\"" },
+	{ "sinks:\n  - name: a\n    type: file\n", 2, 5,
+	    "sinks[0]: missing key \"path\" (a file sink needs one)" },
+	{ "sinks:\n  - name: a\n    type: remote\n", 2, 5,
+	    "sinks[0]: missing key \"address\" (a remote sink needs one)" },
+	{ "sinks:\n  - {name: a, type: journal}\n  - {name: b, type: syslog}"
+	    "\n  - {name: a, type: syslog}\n", 4, 12,
+	    "sinks[2].name: \"a\" is also the name of sinks[0] (line 2)" },
+	{ "sinks:\n  - name: a b\n    type: journal\n", 2, 11,
+	    "sinks[0].name: expected a sink name (letters, digits, _, . and -, "
+	    "at most 64), not \"a b\"" },
+	{ "sinks:\n  - name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaa\n    type: journal\n", 2, 11,
+	    "sinks[0].name: expected a sink name (letters, digits, _, . and -, "
+	    "at most 64), not \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"" },
+	{ "sinks:\n  - name: a\n    type: kafka\n", 3, 11,
+	    "sinks[0].type: expected one of file, journal, syslog, remote, "
+	    "not \"kafka\"" },
+	{ "sinks:\n  - name: a\n    type: journal\n    format: xml\n", 4, 13,
+	    "sinks[0].format: expected one of json, cef, leef, kv, not "
+	    "\"xml\"" },
+	{ "sinks:\n  - {name: a, type: journal}\n  - name: b\n"
+	    "    type: remote\n    address: 192.0.2.1\n    path: x\n", 6, 11,
+	    "sinks[1].path: only for type file" },
+	{ "sinks:\n  - {name: a, type: file, path: x, port: 514}\n", 2, 42,
+	    "sinks[0].port: only for type remote" },
+	{ "sinks:\n  - {name: a, type: file, path: x, severity: 3}\n", 2, 46,
+	    "sinks[0].severity: only for types journal, syslog, remote" },
+	{ "sinks:\n  - {name: a, type: syslog, fsync: yes}\n", 2, 36,
+	    "sinks[0].fsync: only for type file" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, policy: block}\n",
+	    2, 49, "sinks[0].policy: block is only for type file (a slow "
+	    "receiver must not stall detection)" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, framing: lf}\n",
+	    2, 50, "sinks[0].framing: only for transport tcp" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, port: 0}\n", 2, 47,
+	    "sinks[0].port: 0 is out of range 1..65535" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, port: 65536}\n", 2,
+	    47, "sinks[0].port: 65536 is out of range 1..65535" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, transport: tls}\n",
+	    2, 52, "sinks[0].transport: expected one of udp, tcp, not "
+	    "\"tls\"" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, protocol: 3164}\n",
+	    2, 51, "sinks[0].protocol: expected one of rfc5424, rfc3164, not "
+	    "\"3164\"" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, max_message: 100}"
+	    "\n", 2, 54, "sinks[0].max_message: 100 is out of range 480..1M" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, facility: 24}\n",
+	    2, 51, "sinks[0].facility: 24 is out of range 0..23" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, enterprise: 0}\n",
+	    2, 53, "sinks[0].enterprise: 0 is out of range 1..4294967295" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, reconnect_max: 2h}"
+	    "\n", 2, 56, "sinks[0].reconnect_max: 2h is out of range 1s..1h" },
+	{ "sinks:\n  - {name: a, type: journal, queue: 0}\n", 2, 37,
+	    "sinks[0].queue: 0 is out of range 1..1048576" },
+	{ "sinks:\n  - {name: a, type: journal, drain_timeout: 11m}\n", 2, 45,
+	    "sinks[0].drain_timeout: 11m is out of range 0s..10m" },
+	{ "sinks:\n  - {name: a, type: journal, policy: never}\n", 2, 38,
+	    "sinks[0].policy: expected one of drop_oldest, drop_newest, block, "
+	    "not \"never\"" },
+	{ "sinks:\n  - {name: a, type: journal, colour: red}\n", 2, 30,
+	    "sinks[0].colour: unknown key (expected name, type, format, path, "
+	    "fsync, transport, address, port, protocol, framing, max_message, "
+	    "hostname, facility, severity, enterprise, reconnect_max, queue, "
+	    "policy, drain_timeout)" },
+	{ "sinks: []\n", 1, 8, "sinks: empty list (leave the key out to write "
+	    "alerts to alerts.file)" },
+	{ "sinks: {name: a}\n", 1, 8,
+	    "sinks: expected a sequence, not a mapping" },
 	/* Field overrides. */
 	{ "fields:\n  - element: 9.x\n    name: a\n    type: string\n", 2, 14,
 	    "fields[0].element: expected an element id (enterprise.id or id, "
@@ -507,6 +648,7 @@ config_suite(void)
 	    sizeof(empty_docs[0])));
 	tcase_add_test(tc, test_golden_empty);
 	tcase_add_test(tc, test_golden_full);
+	tcase_add_test(tc, test_sink_defaults);
 	tcase_add_test(tc, test_golden_flow);
 	tcase_add_test(tc, test_shipped);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(errors) /

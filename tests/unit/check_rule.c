@@ -292,6 +292,17 @@ START_TEST(test_settings)
 	ck_assert(r->stream.limits.max_future == 0);
 	ck_assert(r->stream.limits.lateness == 2 * 86400);
 	rule_free(r);
+	r = load_ok("name: x\nsearch: a=1\nnvmwatch:\n  sinks: [siem.tcp, "
+	    "alerts-file, A_1]\n");
+	ck_assert_uint_eq(r->stream.nsinks, 3);
+	ck_assert_str_eq(r->stream.sinks[0], "siem.tcp");
+	ck_assert_str_eq(r->stream.sinks[1], "alerts-file");
+	ck_assert_str_eq(r->stream.sinks[2], "A_1");
+	rule_free(r);
+	r = load_ok("name: x\nsearch: a=1\nnvmwatch: {window: 5m}\n");
+	ck_assert_ptr_null(r->stream.sinks);
+	ck_assert_uint_eq(r->stream.nsinks, 0);
+	rule_free(r);
 	if (access("/usr/share/zoneinfo/Europe/Paris", R_OK) == 0) {
 		r = load_ok("name: x\nsearch: a=1\nnvmwatch:\n"
 		    "  timezone: Europe/Paris\n");
@@ -311,6 +322,8 @@ START_TEST(test_caller_defaults)
 
 	ck_assert_int_eq(rule_stream_default(&def), 0);
 	assert_defaults(&def);
+	ck_assert_ptr_null(def.sinks);
+	ck_assert_uint_eq(def.nsinks, 0);
 	def.limits.window = 60;
 	def.limits.max_groups = 7;
 	free(def.timezone);
@@ -328,8 +341,35 @@ START_TEST(test_caller_defaults)
 	ck_assert_int_eq(rule_stream_copy(&copy, &def), 0);
 	ck_assert_str_eq(copy.timezone, "-05:00");
 	ck_assert_ptr_ne(copy.timezone, def.timezone);
+	ck_assert_ptr_null(copy.sinks);
 	rule_stream_free(&copy);
 	ck_assert_ptr_null(copy.timezone);
+	/* Sinks travel with the defaults; the file's list replaces them. */
+	ck_assert_ptr_nonnull(def.sinks = calloc(2, sizeof(*def.sinks)));
+	ck_assert_ptr_nonnull(def.sinks[0] = strdup("a"));
+	ck_assert_ptr_nonnull(def.sinks[1] = strdup("b"));
+	def.nsinks = 2;
+	ck_assert_int_eq(rule_stream_copy(&copy, &def), 0);
+	ck_assert_uint_eq(copy.nsinks, 2);
+	ck_assert_str_eq(copy.sinks[1], "b");
+	ck_assert_ptr_ne(copy.sinks[1], def.sinks[1]);
+	rule_stream_free(&copy);
+	ck_assert_ptr_null(copy.sinks);
+	ck_assert_uint_eq(copy.nsinks, 0);
+	text = "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [c]\n";
+	r = rule_load_string(text, strlen(text), "d/x.yaml", dict, macros,
+	    &def, &err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->stream.nsinks, 1);
+	ck_assert_str_eq(r->stream.sinks[0], "c");
+	ck_assert_uint_eq(def.nsinks, 2);
+	rule_free(r);
+	text = "name: x\nsearch: a=1\n";
+	r = rule_load_string(text, strlen(text), "d/x.yaml", dict, macros,
+	    &def, &err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->stream.nsinks, 2);
+	rule_free(r);
 	rule_stream_free(&def);
 }
 END_TEST
@@ -422,12 +462,35 @@ static const struct error_case errors[] = {
 	    "  mitre_attack_id: [T2]\n", 5, 3,
 	    "tags.mitre_attack_id: duplicate key (first at line 4)" },
 	/* The nvmwatch: block. */
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: siem\n", 4, 10,
+	    "nvmwatch.sinks: expected a sequence, not \"siem\"" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: []\n", 4, 10,
+	    "nvmwatch.sinks: empty list (leave the key out to send to every "
+	    "sink)" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [a, [b]]\n", 4, 14,
+	    "nvmwatch.sinks[1]: expected a string, not a sequence" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks:\n    - a\n    - ~\n",
+	    6, 7, "nvmwatch.sinks[1]: expected a string, not an empty value" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [siem, \"a b\"]\n", 4,
+	    17, "nvmwatch.sinks[1]: expected a sink name (letters, digits, _, "
+	    ". and -, at most 64), not \"a b\"" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [\"\"]\n", 4, 11,
+	    "nvmwatch.sinks[0]: expected a sink name (letters, digits, _, . "
+	    "and -, at most 64), not \"\"" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks:\n    - siem\n"
+	    "    - file\n    - siem\n", 7, 7,
+	    "nvmwatch.sinks[2]: \"siem\" is listed twice" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [a, b, c, d, e, f, g, h, "
+	    "i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z, A, B, C, D, "
+	    "E, F, G]\n", 4, 10, "nvmwatch.sinks: more than 32 entries" },
+	{ "name: x\nsearch: a=1\nnvmwatch:\n  sinks: [a]\n  sinks: [b]\n", 5,
+	    3, "nvmwatch.sinks: duplicate key (first at line 4)" },
 	{ "name: x\nsearch: a=1\nnvmwatch: 5\n", 3, 11,
 	    "nvmwatch: expected a mapping, not \"5\"" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  windwo: 1h\n", 4, 3,
 	    "nvmwatch.windwo: unknown key (expected window, lateness, emit, "
 	    "timezone, max_groups, max_values, max_value_bytes, max_split, "
-	    "max_bytes, max_future)" },
+	    "max_bytes, max_future, sinks)" },
 	{ "name: x\nsearch: a=1\nnvmwatch:\n  window: 0\n", 4, 11,
 	    "nvmwatch.window: \"0\" is out of range (1s or more, at most "
 	    "30d)" },
