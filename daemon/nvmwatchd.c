@@ -27,6 +27,7 @@
 #include "output.h"
 #include "rule.h"
 #include "ruleset.h"
+#include "sink.h"
 #include "stats.h"
 #include "syslog_in.h"
 
@@ -48,6 +49,7 @@ struct nvmwatchd {
 	struct output		*output;
 	struct engine		*engine;
 	struct output		*alerts;
+	struct sink_set		*sinks;		/* sinks:; NULL: none */
 	struct listen		*listen;
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
@@ -88,6 +90,8 @@ static void	nvmwatchd_alert(void *, const struct rule *,
 static void	nvmwatchd_tick(evutil_socket_t, short, void *);
 static void	rule_error_log(void *, const struct rule_error *);
 static void	stats_rules(struct nvmwatchd *);
+static void	stats_sinks(struct nvmwatchd *);
+static int	check_routes(const struct config *, const struct engine *);
 static void	nvmwatchd_ipfix_log(int, const char *, void *);
 static void	nvmwatchd_signal(evutil_socket_t, short, void *);
 static void	nvmwatchd_timer(evutil_socket_t, short, void *);
@@ -200,22 +204,44 @@ check_config(const char *path, int verbose)
 	else if (config_apply_fields(conf, dict, &err) == -1)
 		config_error_print(&err);
 	else if ((engine = ruleset_load(conf, dict, NULL, NULL,
-	    ruleset_report_stderr, NULL, &nfailed)) != NULL && nfailed == 0) {
+	    ruleset_report_stderr, NULL, &nfailed)) != NULL && nfailed == 0 &&
+	    check_routes(conf, engine) == 0) {
 		if (verbose)
 			config_print(conf);
 		fprintf(stderr, "%s: configuration OK, %zu rule%s\n", path,
 		    engine_nrules(engine), engine_nrules(engine) == 1 ? "" :
 		    "s");
-		if (engine_nrules(engine) > 0 && conf->alerts_file == NULL)
+		if (engine_nrules(engine) > 0 && conf->alerts_file == NULL &&
+		    conf->nsinks == 0)
 			fprintf(stderr, "%s: warning: rules are loaded but "
 			    "alerts.file is not set: alerts go nowhere\n", path);
 		rv = 0;
-	} else if (engine != NULL)
+	} else if (engine != NULL && nfailed > 0)
 		fprintf(stderr, "%s: %zu rule or macro file%s failed to load\n",
 		    path, nfailed, nfailed == 1 ? "" : "s");
 	engine_free(engine);
 	field_dict_free(dict);
 	config_free(conf);
+	return rv;
+}
+
+/*
+ * A rule routed to a sink the config does not define: an error naming the
+ * rule file and the sink (the daemon refuses to start). 0 or -1.
+ */
+static int
+check_routes(const struct config *conf, const struct engine *engine)
+{
+	char	msg[512];
+	size_t	i;
+	int	rv = 0;
+
+	for (i = 0; i < engine_nrules(engine); i++)
+		if (sink_check_rule(conf, engine_rule(engine, i), msg,
+		    sizeof(msg)) == -1) {
+			log_warnx("%s", msg);
+			rv = -1;
+		}
 	return rv;
 }
 
@@ -320,7 +346,10 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 		    engine_nrules(env->engine) == 1 ? "" : "s");
 	log_info("%zu rule%s loaded", engine_nrules(env->engine),
 	    engine_nrules(env->engine) == 1 ? "" : "s");
-	if (engine_nrules(env->engine) > 0 && conf->alerts_file == NULL)
+	if (check_routes(conf, env->engine) == -1)
+		return -1;
+	if (engine_nrules(env->engine) > 0 && conf->alerts_file == NULL &&
+	    conf->nsinks == 0)
 		log_warnx("%s: rules are loaded but alerts.file is not set: "
 		    "alerts go nowhere", conf->path);
 	if (conf->alerts_file != NULL &&
@@ -328,6 +357,9 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 		log_warn("open %s", conf->alerts_file);
 		return -1;
 	}
+	if (conf->nsinks > 0 &&
+	    (env->sinks = sink_set_new(env->base, conf)) == NULL)
+		return -1;
 	if (conf->records_file != NULL &&
 	    (env->output = output_open(conf->records_file,
 	    conf->records_json)) == NULL) {
@@ -390,6 +422,12 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		if (env->conf->flush_on_shutdown)
 			engine_flush(env->engine, loop_now(env->base));
 		output_flush(env->alerts);
+		/* The clock stops: only the sinks run in the loop now. */
+		if (env->ev_tick != NULL)
+			event_del(env->ev_tick);
+		if (env->ev_timer != NULL)
+			event_del(env->ev_timer);
+		sink_set_drain(env->sinks);
 		stats_log(env);
 	}
 	/* The UDP sessions still live were just listed by stats_log(). */
@@ -400,6 +438,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	output_close(env->output);
 	engine_free(env->engine);
 	output_close(env->alerts);
+	sink_set_free(env->sinks);
 	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
 	    i++)
 		if (env->ev_signal[i] != NULL)
@@ -446,6 +485,7 @@ nvmwatchd_alert(void *arg, const struct rule *rule, const struct row *row,
 
 	if (env->alerts != NULL)
 		output_alert(env->alerts, rule, row, now);
+	sink_set_alert(env->sinks, rule, row, now);
 }
 
 /* Windows the clock closed, and late rows, go out every ENGINE_TICK. */
@@ -570,6 +610,7 @@ nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 		/* After logrotate: the files are reopened by path. */
 		output_reopen(env->output);
 		output_reopen(env->alerts);
+		sink_reopen_all(env->sinks);
 		stats_log(env);
 		break;
 	}
@@ -625,7 +666,27 @@ stats_log(struct nvmwatchd *env)
 		log_info("%s", b.data);
 	buf_free(&b);
 	stats_rules(env);
+	stats_sinks(env);
 	stats_sessions(env);
+}
+
+/* A line per sink: "stats: sink=NAME enqueued=... ...". */
+static void
+stats_sinks(struct nvmwatchd *env)
+{
+	struct buf	b;
+	size_t		i;
+
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < sink_set_count(env->sinks); i++) {
+		buf_reset(&b);
+		buf_puts(&b, "stats: sink=");
+		stats_word(&b, sink_name(env->sinks, i));
+		stats_put(&b, &stats_sink, sink_counters(env->sinks, i));
+		if (!b.failed)
+			log_info("%s", b.data);
+	}
+	buf_free(&b);
 }
 
 /* A line per rule: "stats: rule=SHORT_NAME matched=... ...". */

@@ -5,6 +5,7 @@ add_executable(nvmwatchd
 	listen.c
 	log.c
 	output.c
+	sink.c
 	stats.c
 	syslog_in.c
 )

@@ -14,6 +14,7 @@
 #include "listen.h"
 #include "output.h"
 #include "record.h"
+#include "sink.h"
 #include "stats.h"
 #include "syslog_in.h"
 
@@ -158,6 +159,17 @@ static const struct stats_field rule_fields[] = {
 	W(bytes_live),
 };
 
+static const struct stats_field sink_fields[] = {
+	F(struct sink_counters, enqueued),
+	F(struct sink_counters, sent),
+	F(struct sink_counters, dropped),
+	F(struct sink_counters, retries),
+	F(struct sink_counters, reconnects),
+	F(struct sink_counters, queue_depth),
+	F(struct sink_counters, truncated),
+	F(struct sink_counters, write_errors),
+};
+
 const struct stats_table stats_listen = TABLE("", listen_fields);
 const struct stats_table stats_exporter = TABLE("sessions_", exporter_fields);
 const struct stats_table stats_ipfix = TABLE("", ipfix_fields);
@@ -166,6 +178,7 @@ const struct stats_table stats_enrich = TABLE("enrich_", enrich_fields);
 const struct stats_table stats_output = TABLE("", output_fields);
 const struct stats_table stats_alerts = TABLE("", alerts_fields);
 const struct stats_table stats_rule = TABLE("", rule_fields);
+const struct stats_table stats_sink = TABLE("", sink_fields);
 
 static uint64_t
 field_get(const void *counters, const struct stats_field *f)

@@ -10,6 +10,7 @@ PACKAGES="
 	libssl-dev zlib1g-dev
 	clang libclang-rt-14-dev
 	valgrind mandoc python3 iproute2 procps
+	rsyslog
 "
 
 if [ "$(id -u)" -ne 0 ]; then

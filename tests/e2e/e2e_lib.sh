@@ -261,3 +261,30 @@ expect_syslog_stat() {
 	[ -n "$v" ] || fail "no syslog_$1 in the stats lines"
 	[ "$v" "$2" "$3" ] || fail "syslog_$1=$v, expected $2 $3"
 }
+
+# sink_stat NAME KEY: the value of KEY in the daemon's last
+# "stats: sink=NAME ..." line.
+sink_stat() {
+	grep -o "stats: sink=$1 .*" "$T/daemon.log" | tail -n 1 |
+	    tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# expect_sink_stat NAME KEY OP VALUE; see sink_stat.
+expect_sink_stat() {
+	v=$(sink_stat "$1" "$2")
+	[ -n "$v" ] || fail "no $2 in the stats lines of sink $1"
+	[ "$v" "$3" "$4" ] || fail "sink $1: $2=$v, expected $3 $4"
+}
+
+# tcp_listening PORT: something accepts connections on 127.0.0.1:PORT.
+tcp_listening() {
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.settimeout(1)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}

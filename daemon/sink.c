@@ -1,0 +1,750 @@
+/*
+ * sink.c - alert sinks: file, journal, syslog(3), remote syslog; see
+ * sink.h.
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <systemd/sd-journal.h>
+
+#include "alert_fmt.h"
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "row.h"
+#include "rule.h"
+#include "sink.h"
+
+#define SINK_HIGH_WATER		(256 * 1024)	/* bytes in a bufferevent
+						   before the queue waits */
+#define SINK_BACKOFF_MIN	1.0		/* seconds */
+#define SINK_DRAIN_POLL		0.05		/* seconds */
+#define SINK_JOURNAL_FIELDS	64		/* row fields sent, at most */
+
+struct sink_msg {
+	char	*data;
+	size_t	 len;
+};
+
+struct sink {
+	const struct config_sink *conf;		/* borrowed */
+	struct sink_set		*set;
+	struct sink_counters	 c;
+	/* file */
+	int			 fd;
+	/* remote */
+	char			 hostname[256];
+	size_t			 max_message;
+	struct sockaddr_storage	 addr;
+	socklen_t		 addrlen;
+	int			 udp;		/* connected UDP socket; -1 */
+	struct bufferevent	*bev;		/* TCP; NULL: not connected */
+	int			 connected;
+	int			 lost;		/* a connection failed or ended */
+	double			 backoff;	/* seconds before the next try */
+	struct event		*ev_retry;
+	struct sink_msg		*q;		/* ring of conf->queue */
+	size_t			 qhead, qlen;
+	struct log_limit	 limit;
+};
+
+struct sink_set {
+	struct event_base	*base;
+	const struct config	*conf;
+	struct sink		*s;
+	size_t			 n;
+	struct event		*ev_drain;
+};
+
+static int	sink_open(struct sink_set *, struct sink *,
+		    const struct config_sink *);
+static int	sink_file_open(struct sink *);
+static int	sink_remote_open(struct sink *);
+static void	sink_close(struct sink *);
+static int	sink_routed(const struct rule *, const char *);
+static void	sink_alert(struct sink *, const struct rule *,
+		    const struct row *, double);
+static void	sink_file_write(struct sink *, const struct rule *,
+		    const struct row *, double);
+static void	sink_journal_send(struct sink *, const struct rule *,
+		    const struct row *, double);
+static void	sink_syslog_send(struct sink *, const struct rule *,
+		    const struct row *, double);
+static void	sink_remote_send(struct sink *, const struct rule *,
+		    const struct row *, double);
+static void	sink_render_remote(struct sink *, const struct rule *,
+		    const struct row *, double, struct buf *);
+static void	sink_enqueue(struct sink *, const char *, size_t);
+static void	sink_msg_free(struct sink_msg *);
+static void	sink_tcp_connect(struct sink *);
+static void	sink_tcp_lost(struct sink *, const char *);
+static void	sink_tcp_drain(struct sink *);
+static void	sink_tcp_read(struct bufferevent *, void *);
+static void	sink_tcp_write(struct bufferevent *, void *);
+static void	sink_tcp_event(struct bufferevent *, short, void *);
+static void	sink_tcp_retry(evutil_socket_t, short, void *);
+static size_t	sink_pending(const struct sink *);
+static void	sink_drain_poll(evutil_socket_t, short, void *);
+static int	sink_truncated(const struct buf *);
+
+struct sink_set *
+sink_set_new(struct event_base *base, const struct config *conf)
+{
+	struct sink_set	*set;
+	size_t		 i;
+
+	if ((set = calloc(1, sizeof(*set))) == NULL ||
+	    (set->s = calloc(conf->nsinks ? conf->nsinks : 1,
+	    sizeof(*set->s))) == NULL) {
+		log_warn("sinks");
+		free(set);
+		return NULL;
+	}
+	set->base = base;
+	set->conf = conf;
+	for (i = 0; i < conf->nsinks; i++) {
+		set->n++;
+		if (sink_open(set, &set->s[i], &conf->sinks[i]) == -1)
+			goto fail;
+	}
+	return set;
+fail:
+	sink_set_free(set);
+	return NULL;
+}
+
+void
+sink_set_free(struct sink_set *set)
+{
+	size_t	i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n; i++)
+		sink_close(&set->s[i]);
+	if (set->ev_drain != NULL)
+		event_free(set->ev_drain);
+	free(set->s);
+	free(set);
+}
+
+static int
+sink_open(struct sink_set *set, struct sink *s, const struct config_sink *cs)
+{
+	s->conf = cs;
+	s->set = set;
+	s->fd = -1;
+	s->udp = -1;
+	s->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(5);
+	if ((s->q = calloc(cs->queue ? cs->queue : 1, sizeof(*s->q))) == NULL) {
+		log_warn("sink %s", cs->name);
+		return -1;
+	}
+	switch (cs->type) {
+	case CONFIG_SINK_FILE:
+		return sink_file_open(s);
+	case CONFIG_SINK_REMOTE:
+		return sink_remote_open(s);
+	default:
+		return 0;
+	}
+}
+
+static int
+sink_file_open(struct sink *s)
+{
+	s->fd = open(s->conf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640);
+	if (s->fd == -1) {
+		log_warn("sink %s: open %s", s->conf->name, s->conf->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolves the address once; UDP connects now, TCP starts connecting. */
+static int
+sink_remote_open(struct sink *s)
+{
+	const struct config_sink	*cs = s->conf;
+	struct addrinfo			 hints, *res;
+	int				 tcp = cs->transport == CONFIG_IPFIX_TCP;
+	int				 r;
+
+	if (cs->hostname != NULL)
+		snprintf(s->hostname, sizeof(s->hostname), "%s", cs->hostname);
+	else if (gethostname(s->hostname, sizeof(s->hostname) - 1) == -1)
+		s->hostname[0] = '\0';
+	s->max_message = cs->max_message ? cs->max_message :
+	    tcp ? 65536 : 2048;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
+	r = getaddrinfo(cs->address, cs->port ? cs->port : "514", &hints, &res);
+	if (r != 0) {
+		log_warnx("sink %s: %s port %s: %s", cs->name, cs->address,
+		    cs->port ? cs->port : "514", gai_strerror(r));
+		return -1;
+	}
+	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+	s->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (tcp) {
+		s->backoff = SINK_BACKOFF_MIN;
+		s->ev_retry = evtimer_new(s->set->base, sink_tcp_retry, s);
+		if (s->ev_retry == NULL) {
+			log_warnx("sink %s: evtimer_new failed", cs->name);
+			return -1;
+		}
+		sink_tcp_connect(s);
+		return 0;
+	}
+	s->udp = socket(s->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (s->udp == -1 || connect(s->udp, (struct sockaddr *)&s->addr,
+	    s->addrlen) == -1) {
+		log_warn("sink %s: udp %s port %s", cs->name, cs->address,
+		    cs->port ? cs->port : "514");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sink_close(struct sink *s)
+{
+	size_t	i;
+
+	if (s->fd != -1)
+		close(s->fd);
+	if (s->udp != -1)
+		close(s->udp);
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	if (s->ev_retry != NULL)
+		event_free(s->ev_retry);
+	for (i = 0; s->q != NULL && i < s->qlen; i++)
+		sink_msg_free(&s->q[(s->qhead + i) %
+		    (s->conf->queue ? s->conf->queue : 1)]);
+	free(s->q);
+}
+
+void
+sink_set_alert(struct sink_set *set, const struct rule *rule,
+    const struct row *row, double now)
+{
+	size_t	i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n; i++)
+		if (sink_routed(rule, set->s[i].conf->name))
+			sink_alert(&set->s[i], rule, row, now);
+}
+
+static int
+sink_routed(const struct rule *rule, const char *name)
+{
+	size_t	i;
+
+	if (rule->stream.sinks == NULL)
+		return 1;
+	for (i = 0; i < rule->stream.nsinks; i++)
+		if (strcmp(rule->stream.sinks[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+sink_alert(struct sink *s, const struct rule *rule, const struct row *row,
+    double now)
+{
+	s->c.enqueued++;
+	switch (s->conf->type) {
+	case CONFIG_SINK_FILE:
+		sink_file_write(s, rule, row, now);
+		break;
+	case CONFIG_SINK_JOURNAL:
+		sink_journal_send(s, rule, row, now);
+		break;
+	case CONFIG_SINK_SYSLOG:
+		sink_syslog_send(s, rule, row, now);
+		break;
+	case CONFIG_SINK_REMOTE:
+		sink_remote_send(s, rule, row, now);
+		break;
+	}
+}
+
+/* One write(2) per alert, the line and its newline. */
+static void
+sink_file_write(struct sink *s, const struct rule *rule,
+    const struct row *row, double now)
+{
+	struct buf	b;
+	ssize_t		n;
+
+	memset(&b, 0, sizeof(b));
+	alert_format(rule, row, now, (enum alert_format)s->conf->format, &b);
+	buf_putc(&b, '\n');
+	if (b.failed) {
+		s->c.dropped++;
+		buf_free(&b);
+		return;
+	}
+	n = write(s->fd, b.data, b.len);
+	if (n != (ssize_t)b.len) {
+		s->c.write_errors++;
+		s->c.dropped++;
+		if (log_limit(&s->limit, (time_t)now))
+			log_warn("sink %s: write %s", s->conf->name,
+			    s->conf->path);
+	} else {
+		s->c.sent++;
+		if (s->conf->fsync && fsync(s->fd) == -1)
+			s->c.write_errors++;
+	}
+	buf_free(&b);
+}
+
+/* NVMWATCH_ and the name in [A-Z0-9_]. */
+static void
+journal_name(struct buf *b, const char *name)
+{
+	buf_puts(b, "NVMWATCH_");
+	for (; *name != '\0'; name++)
+		buf_putc(b, isalnum((unsigned char)*name) ?
+		    (char)toupper((unsigned char)*name) : '_');
+	buf_putc(b, '=');
+}
+
+/*
+ * MESSAGE= is the payload; the rule and each row field (values joined
+ * with ',') are fields of their own. Every string is in one buf, each
+ * NUL-terminated; the iovecs are made once the buf stops moving.
+ */
+static void
+sink_journal_send(struct sink *s, const struct rule *rule,
+    const struct row *row, double now)
+{
+	struct iovec	 iov[SINK_JOURNAL_FIELDS + 5];
+	size_t		 off[SINK_JOURNAL_FIELDS + 5];
+	struct buf	 b;
+	size_t		 i, k, n = 0;
+	int		 r;
+
+	memset(&b, 0, sizeof(b));
+	off[n++] = b.len;
+	buf_puts(&b, "MESSAGE=");
+	alert_format(rule, row, now, (enum alert_format)s->conf->format, &b);
+	buf_putc(&b, '\0');
+	off[n++] = b.len;
+	buf_printf(&b, "PRIORITY=%u%c", s->conf->severity & 7, '\0');
+	off[n++] = b.len;
+	buf_printf(&b, "SYSLOG_IDENTIFIER=nvmwatch%c", '\0');
+	off[n++] = b.len;
+	buf_printf(&b, "NVMWATCH_RULE=%s%c", rule->short_name, '\0');
+	if (rule->id != NULL) {
+		off[n++] = b.len;
+		buf_printf(&b, "NVMWATCH_RULE_ID=%s%c", rule->id, '\0');
+	}
+	for (i = 0; i < row->n && i < SINK_JOURNAL_FIELDS; i++) {
+		if (row->f[i].nvals == 0)
+			continue;
+		off[n++] = b.len;
+		journal_name(&b, row->f[i].name);
+		for (k = 0; k < row->f[i].nvals; k++) {
+			if (k > 0)
+				buf_putc(&b, ',');
+			buf_append(&b, row->f[i].vals[k].ptr,
+			    row->f[i].vals[k].len);
+		}
+		buf_putc(&b, '\0');
+	}
+	if (b.failed) {
+		s->c.dropped++;
+		buf_free(&b);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = b.data + off[i];
+		iov[i].iov_len = strlen(b.data + off[i]);
+	}
+	if ((r = sd_journal_sendv(iov, (int)n)) < 0) {
+		s->c.write_errors++;
+		s->c.dropped++;
+		if (log_limit(&s->limit, (time_t)now))
+			log_warnx("sink %s: journal: %s", s->conf->name,
+			    strerror(-r));
+	} else
+		s->c.sent++;
+	buf_free(&b);
+}
+
+static void
+sink_syslog_send(struct sink *s, const struct rule *rule,
+    const struct row *row, double now)
+{
+	struct buf	b;
+
+	memset(&b, 0, sizeof(b));
+	alert_format(rule, row, now, (enum alert_format)s->conf->format, &b);
+	buf_putc(&b, '\0');
+	if (b.failed) {
+		s->c.dropped++;
+		buf_free(&b);
+		return;
+	}
+	syslog((int)(((s->conf->facility % 24) << 3) | (s->conf->severity & 7)),
+	    "%s", b.data);
+	s->c.sent++;
+	buf_free(&b);
+}
+
+/* The message, framed for TCP. */
+static void
+sink_render_remote(struct sink *s, const struct rule *rule,
+    const struct row *row, double now, struct buf *b)
+{
+	const struct config_sink	*cs = s->conf;
+	struct buf			 m;
+
+	memset(&m, 0, sizeof(m));
+	if (cs->rfc3164)
+		alert_syslog_3164(rule, row, now, (enum alert_format)cs->format,
+		    s->hostname, (int)cs->facility, (int)cs->severity,
+		    s->max_message, &m);
+	else
+		alert_syslog_5424(rule, row, now, (enum alert_format)cs->format,
+		    s->hostname, (int)cs->facility, (int)cs->severity,
+		    cs->enterprise, s->max_message, &m);
+	if (sink_truncated(&m))
+		s->c.truncated++;
+	if (cs->transport == CONFIG_IPFIX_TCP && cs->octet_counting)
+		buf_printf(b, "%zu ", m.len);
+	buf_append(b, m.data, m.len);
+	if (cs->transport == CONFIG_IPFIX_TCP && !cs->octet_counting)
+		buf_putc(b, '\n');
+	if (m.failed)
+		b->failed = 1;
+	buf_free(&m);
+}
+
+static int
+sink_truncated(const struct buf *b)
+{
+	size_t	n = strlen(ALERT_TRUNC_MARKER);
+
+	return !b->failed && b->len >= n &&
+	    memcmp(b->data + b->len - n, ALERT_TRUNC_MARKER, n) == 0;
+}
+
+static void
+sink_remote_send(struct sink *s, const struct rule *rule,
+    const struct row *row, double now)
+{
+	struct buf	b;
+
+	memset(&b, 0, sizeof(b));
+	sink_render_remote(s, rule, row, now, &b);
+	if (b.failed) {
+		s->c.dropped++;
+	} else if (s->udp != -1) {
+		if (send(s->udp, b.data, b.len, 0) == -1) {
+			s->c.write_errors++;
+			s->c.dropped++;
+			if (log_limit(&s->limit, (time_t)now))
+				log_warn("sink %s: send", s->conf->name);
+		} else
+			s->c.sent++;
+	} else {
+		sink_enqueue(s, b.data, b.len);
+		sink_tcp_drain(s);
+	}
+	buf_free(&b);
+}
+
+/* Copies the message into the ring; the policy decides at the cap. */
+static void
+sink_enqueue(struct sink *s, const char *data, size_t len)
+{
+	size_t		 cap = s->conf->queue ? s->conf->queue : 1;
+	struct sink_msg	*m;
+
+	if (s->qlen == cap) {
+		s->c.dropped++;
+		if (s->conf->policy == CONFIG_POLICY_DROP_NEWEST)
+			return;
+		sink_msg_free(&s->q[s->qhead]);
+		s->qhead = (s->qhead + 1) % cap;
+		s->qlen--;
+	}
+	m = &s->q[(s->qhead + s->qlen) % cap];
+	if ((m->data = malloc(len)) == NULL) {
+		s->c.dropped++;
+		return;
+	}
+	memcpy(m->data, data, len);
+	m->len = len;
+	s->qlen++;
+	s->c.queue_depth = s->qlen;
+}
+
+static void
+sink_msg_free(struct sink_msg *m)
+{
+	free(m->data);
+	m->data = NULL;
+	m->len = 0;
+}
+
+static void
+sink_tcp_connect(struct sink *s)
+{
+	s->bev = bufferevent_socket_new(s->set->base, -1,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL) {
+		sink_tcp_lost(s, "bufferevent_socket_new failed");
+		return;
+	}
+	bufferevent_setcb(s->bev, sink_tcp_read, sink_tcp_write,
+	    sink_tcp_event, s);
+	bufferevent_setwatermark(s->bev, EV_WRITE, SINK_HIGH_WATER / 2, 0);
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1 ||
+	    bufferevent_socket_connect(s->bev, (struct sockaddr *)&s->addr,
+	    (int)s->addrlen) == -1)
+		sink_tcp_lost(s, "connect failed");
+}
+
+/* Frees the connection and tries again after the backoff. */
+static void
+sink_tcp_lost(struct sink *s, const char *why)
+{
+	struct timeval	tv;
+
+	if (s->bev != NULL) {
+		bufferevent_free(s->bev);
+		s->bev = NULL;
+	}
+	if (s->connected || !s->lost)
+		log_warnx("sink %s: %s port %s: %s; retrying in %.0f s",
+		    s->conf->name, s->conf->address,
+		    s->conf->port ? s->conf->port : "514", why, s->backoff);
+	s->connected = 0;
+	s->lost = 1;
+	tv.tv_sec = (time_t)s->backoff;
+	tv.tv_usec = (suseconds_t)((s->backoff - (double)tv.tv_sec) * 1e6);
+	evtimer_add(s->ev_retry, &tv);
+	s->backoff *= 2;
+	if (s->backoff > s->conf->reconnect_max)
+		s->backoff = s->conf->reconnect_max > SINK_BACKOFF_MIN ?
+		    s->conf->reconnect_max : SINK_BACKOFF_MIN;
+}
+
+static void
+sink_tcp_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct sink	*s = arg;
+
+	s->c.retries++;
+	sink_tcp_connect(s);
+}
+
+/* Queue to bufferevent, in order, while the output is below the mark. */
+static void
+sink_tcp_drain(struct sink *s)
+{
+	size_t		 cap = s->conf->queue ? s->conf->queue : 1;
+	struct sink_msg	*m;
+
+	while (s->connected && s->qlen > 0 && evbuffer_get_length(
+	    bufferevent_get_output(s->bev)) < SINK_HIGH_WATER) {
+		m = &s->q[s->qhead];
+		if (bufferevent_write(s->bev, m->data, m->len) == -1) {
+			s->c.write_errors++;
+			break;
+		}
+		s->c.sent++;
+		sink_msg_free(m);
+		s->qhead = (s->qhead + 1) % cap;
+		s->qlen--;
+	}
+	s->c.queue_depth = s->qlen;
+}
+
+/* The receiver says nothing we need: what it sends is discarded. */
+static void
+sink_tcp_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+static void
+sink_tcp_write(struct bufferevent *bev, void *arg)
+{
+	sink_tcp_drain(arg);
+}
+
+static void
+sink_tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct sink	*s = arg;
+	char		 why[128];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (s->lost)
+			s->c.reconnects++;
+		log_info("sink %s: connected to %s port %s", s->conf->name,
+		    s->conf->address, s->conf->port ? s->conf->port : "514");
+		s->connected = 1;
+		s->backoff = SINK_BACKOFF_MIN;
+		sink_tcp_drain(s);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "connection closed by the peer");
+	else
+		snprintf(why, sizeof(why), "%s",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	sink_tcp_lost(s, why);
+}
+
+void
+sink_reopen_all(struct sink_set *set)
+{
+	struct sink	*s;
+	size_t		 i;
+	int		 fd;
+
+	for (i = 0; set != NULL && i < set->n; i++) {
+		s = &set->s[i];
+		if (s->conf->type != CONFIG_SINK_FILE)
+			continue;
+		fd = open(s->conf->path, O_WRONLY | O_APPEND | O_CREAT |
+		    O_CLOEXEC, 0640);
+		if (fd == -1) {
+			log_warn("sink %s: reopen %s (still writing to the old "
+			    "file)", s->conf->name, s->conf->path);
+			continue;
+		}
+		close(s->fd);
+		s->fd = fd;
+	}
+}
+
+/* Queued alerts, and bytes not yet handed to the kernel. */
+static size_t
+sink_pending(const struct sink *s)
+{
+	size_t	n = s->qlen;
+
+	if (s->connected && s->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+		n++;
+	return n;
+}
+
+static void
+sink_drain_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct sink_set	*set = arg;
+	size_t		 i;
+
+	for (i = 0; i < set->n; i++)
+		if (sink_pending(&set->s[i]) > 0)
+			return;
+	event_base_loopbreak(set->base);
+}
+
+void
+sink_set_drain(struct sink_set *set)
+{
+	struct timeval	 tv;
+	double		 timeout = 0;
+	size_t		 i, left = 0;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n; i++)
+		if (sink_pending(&set->s[i]) > 0) {
+			left++;
+			if (set->s[i].conf->drain_timeout > timeout)
+				timeout = set->s[i].conf->drain_timeout;
+		}
+	if (left > 0 && timeout > 0) {
+		tv.tv_sec = 0;
+		tv.tv_usec = (suseconds_t)(SINK_DRAIN_POLL * 1e6);
+		set->ev_drain = event_new(set->base, -1, EV_PERSIST,
+		    sink_drain_poll, set);
+		if (set->ev_drain != NULL &&
+		    event_add(set->ev_drain, &tv) == 0) {
+			tv.tv_sec = (time_t)timeout;
+			tv.tv_usec = (suseconds_t)((timeout -
+			    (double)tv.tv_sec) * 1e6);
+			event_base_loopexit(set->base, &tv);
+			event_base_dispatch(set->base);
+			event_del(set->ev_drain);
+		}
+	}
+	for (i = 0; i < set->n; i++) {
+		if (set->s[i].qlen == 0)
+			continue;
+		log_warnx("sink %s: %zu alerts not sent", set->s[i].conf->name,
+		    set->s[i].qlen);
+		set->s[i].c.dropped += set->s[i].qlen;
+	}
+}
+
+size_t
+sink_set_count(const struct sink_set *set)
+{
+	return set == NULL ? 0 : set->n;
+}
+
+const char *
+sink_name(const struct sink_set *set, size_t i)
+{
+	return set->s[i].conf->name;
+}
+
+const struct sink_counters *
+sink_counters(const struct sink_set *set, size_t i)
+{
+	return &set->s[i].c;
+}
+
+int
+sink_check_rule(const struct config *conf, const struct rule *rule,
+    char *msg, size_t size)
+{
+	size_t	i, k;
+
+	for (i = 0; rule->stream.sinks != NULL && i < rule->stream.nsinks;
+	    i++) {
+		for (k = 0; k < conf->nsinks; k++)
+			if (strcmp(conf->sinks[k].name,
+			    rule->stream.sinks[i]) == 0)
+				break;
+		if (k == conf->nsinks) {
+			snprintf(msg, size, "%s: unknown sink %s", rule->path,
+			    rule->stream.sinks[i]);
+			return -1;
+		}
+	}
+	return 0;
+}

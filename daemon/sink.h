@@ -1,0 +1,80 @@
+/*
+ * sink.h - where alerts go: one sink per entry of the config's sinks:,
+ * each with its own payload format and a bounded queue.
+ *
+ * file, journal and syslog sinks write when the alert arrives (one
+ * write(2), sd_journal_send, syslog(3)); their queue never holds anything,
+ * so the policy does not come into play (block is file's, and means just
+ * that). Remote sinks render the whole syslog message (RFC 5424 or 3164,
+ * framed for TCP) at once and queue it: over UDP a connected socket sends
+ * it now, one datagram per message (a send error is counted, not retried);
+ * over TCP the queue drains into a bufferevent while connected, and waits
+ * while not: a full queue drops its oldest (drop_oldest) or the new
+ * message (drop_newest), counted in dropped. An alert is counted sent
+ * when it is written to the bufferevent (or to the UDP socket): bytes in
+ * the kernel when the peer goes away are lost without a count.
+ *
+ * The TCP connection is retried with exponential backoff, 1 s doubling to
+ * reconnect_max. TLS is not implemented.
+ */
+#ifndef NVMWATCHD_SINK_H
+#define NVMWATCHD_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct event_base;
+struct row;
+struct rule;
+struct sink_set;
+
+struct sink_counters {
+	uint64_t	enqueued;	/* alerts given to the sink */
+	uint64_t	sent;		/* written (see above) */
+	uint64_t	dropped;	/* queue full, render failure, or left
+					   in the queue at shutdown */
+	uint64_t	retries;	/* TCP connection attempts after the
+					   first (each backoff timer) */
+	uint64_t	reconnects;	/* TCP connections made after a loss
+					   or a failed attempt */
+	uint64_t	queue_depth;	/* alerts queued now */
+	uint64_t	truncated;	/* messages cut at max_message */
+	uint64_t	write_errors;	/* failed write, send, journal call */
+};
+
+/*
+ * The sinks of conf (borrowed; must outlive the set): files opened,
+ * remote addresses resolved (once, now), TCP connections started on base.
+ * NULL (logged) when a file cannot be opened, an address not resolved or
+ * memory runs out.
+ */
+struct sink_set	*sink_set_new(struct event_base *base,
+		    const struct config *conf);
+/* Closes everything; queued alerts are dropped. NULL: no-op. */
+void		 sink_set_free(struct sink_set *);
+/*
+ * The alert for row of rule (both borrowed, rendered at once) to every
+ * sink, or to the sinks named in rule->stream.sinks. now: alert time.
+ */
+void		 sink_set_alert(struct sink_set *, const struct rule *rule,
+		    const struct row *row, double now);
+/* SIGUSR1: file sinks reopen their path (after logrotate). */
+void		 sink_reopen_all(struct sink_set *);
+/*
+ * At shutdown: runs the event loop until every queue is empty or the
+ * largest drain_timeout passes; what is left is counted in dropped and
+ * logged ("sink NAME: N alerts not sent").
+ */
+void		 sink_set_drain(struct sink_set *);
+size_t		 sink_set_count(const struct sink_set *);
+const char	*sink_name(const struct sink_set *, size_t i);
+const struct sink_counters *sink_counters(const struct sink_set *, size_t i);
+/*
+ * 0 when every sink rule->stream.sinks names is in conf; otherwise -1
+ * with msg ("RULE_FILE: unknown sink NAME").
+ */
+int		 sink_check_rule(const struct config *conf,
+		    const struct rule *rule, char *msg, size_t size);
+
+#endif
