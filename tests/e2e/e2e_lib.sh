@@ -119,12 +119,12 @@ lines() {
 }
 
 # stats_totals: the daemon's collector-wide stats lines, without the
-# per-session ones ("stats: exporter=...", "stats: exporters_not_listed=")
-# and the per-rule ones ("stats: rule=...").
+# per-session ones ("stats: exporter=...", "stats: exporters_not_listed="),
+# the per-rule and per-sink ones and the syslog listeners' line.
 stats_totals() {
 	grep -o 'stats:.*' "$T/daemon.log" |
 	    grep -v -e '^stats: exporter=' -e '^stats: exporters_not_listed=' \
-	    -e '^stats: rule='
+	    -e '^stats: rule=' -e '^stats: sink=' -e '^stats: syslog_'
 }
 
 # expect_rule_stat RULE KEY OP VALUE: KEY in the last stats line of the
