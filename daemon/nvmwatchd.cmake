@@ -1,4 +1,5 @@
-# nvmwatchd: the daemon. libevent and libsystemd are linked here only.
+# nvmwatchd: the daemon. libevent, OpenSSL (remote TLS sinks) and
+# libsystemd are linked here only.
 add_executable(nvmwatchd
 	nvmwatchd.c
 	exporter.c
@@ -10,5 +11,6 @@ add_executable(nvmwatchd
 	syslog_in.c
 )
 target_link_libraries(nvmwatchd PRIVATE
-	nvmwatch PkgConfig::LIBEVENT PkgConfig::SYSTEMD)
+	nvmwatch PkgConfig::LIBEVENT PkgConfig::LIBEVENT_OPENSSL
+	PkgConfig::OPENSSL PkgConfig::SYSTEMD)
 install(TARGETS nvmwatchd DESTINATION ${CMAKE_INSTALL_SBINDIR})

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +19,11 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <systemd/sd-journal.h>
 
 #include "alert_fmt.h"
@@ -52,6 +58,7 @@ struct sink {
 	socklen_t		 addrlen;
 	int			 udp;		/* connected UDP socket; -1 */
 	struct bufferevent	*bev;		/* TCP; NULL: not connected */
+	SSL_CTX			*tls;		/* transport tls; else NULL */
 	int			 connected;
 	int			 lost;		/* a connection failed or ended */
 	double			 backoff;	/* seconds before the next try */
@@ -89,6 +96,11 @@ static void	sink_render_remote(struct sink *, const struct rule *,
 		    const struct row *, double, struct buf *);
 static void	sink_enqueue(struct sink *, const char *, size_t);
 static void	sink_msg_free(struct sink_msg *);
+static int	sink_tls_init(struct sink *);
+static const char *sink_tls_error(char *, size_t);
+static struct bufferevent *sink_tls_bev(struct sink *);
+static int	sink_tls_failed(struct sink *, char *, size_t);
+static void	sink_tls_shutdown(struct sink *);
 static void	sink_tcp_connect(struct sink *);
 static void	sink_tcp_lost(struct sink *, const char *);
 static void	sink_tcp_drain(struct sink *);
@@ -202,6 +214,8 @@ sink_remote_open(struct sink *s)
 	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
 	s->addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
+	if (cs->tls && sink_tls_init(s) == -1)
+		return -1;
 	if (tcp) {
 		s->backoff = SINK_BACKOFF_MIN;
 		s->ev_retry = evtimer_new(s->set->base, sink_tcp_retry, s);
@@ -232,8 +246,12 @@ sink_close(struct sink *s)
 		close(s->fd);
 	if (s->udp != -1)
 		close(s->udp);
-	if (s->bev != NULL)
+	if (s->bev != NULL) {
+		sink_tls_shutdown(s);
 		bufferevent_free(s->bev);
+	}
+	if (s->tls != NULL)
+		SSL_CTX_free(s->tls);
 	if (s->ev_retry != NULL)
 		event_free(s->ev_retry);
 	for (i = 0; s->q != NULL && i < s->qlen; i++)
@@ -511,13 +529,146 @@ sink_msg_free(struct sink_msg *m)
 	m->len = 0;
 }
 
+/*
+ * The sink's TLS context: TLS 1.2 at least, the server verified against
+ * tls_ca_file, the client certificate if given. A file that does not
+ * load is a start-up error.
+ */
+static int
+sink_tls_init(struct sink *s)
+{
+	const struct config_sink	*cs = s->conf;
+	const char			*file = cs->tls_ca_file;
+	char				 why[256];
+
+	if ((s->tls = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(s->tls, TLS1_2_VERSION) != 1) {
+		log_warnx("sink %s: tls: %s", cs->name,
+		    sink_tls_error(why, sizeof(why)));
+		return -1;
+	}
+	SSL_CTX_set_verify(s->tls, SSL_VERIFY_PEER, NULL);
+	if (SSL_CTX_load_verify_locations(s->tls, file, NULL) != 1)
+		goto fail;
+	if (cs->tls_cert_file == NULL)
+		return 0;
+	file = cs->tls_cert_file;
+	if (SSL_CTX_use_certificate_chain_file(s->tls, file) != 1)
+		goto fail;
+	file = cs->tls_key_file;
+	if (SSL_CTX_use_PrivateKey_file(s->tls, file, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(s->tls) != 1)
+		goto fail;
+	return 0;
+fail:
+	log_warnx("sink %s: %s: %s", cs->name, file,
+	    sink_tls_error(why, sizeof(why)));
+	return -1;
+}
+
+/* The oldest error in OpenSSL's queue, which is then emptied. */
+static const char *
+sink_tls_error(char *buf, size_t size)
+{
+	unsigned long	e = ERR_get_error();
+
+	if (e == 0)
+		snprintf(buf, size, "unknown TLS error");
+	else
+		ERR_error_string_n(e, buf, size);
+	ERR_clear_error();
+	return buf;
+}
+
+/*
+ * A TLS bufferevent, not yet connected, that checks the server
+ * certificate for tls_peer_name (or the address): a DNS name (also sent
+ * as SNI) or an IP address.
+ */
+static struct bufferevent *
+sink_tls_bev(struct sink *s)
+{
+	const struct config_sink	*cs = s->conf;
+	const char			*peer;
+	struct bufferevent		*bev;
+	unsigned char			 ip[16];
+	SSL				*ssl;
+	int				 ok;
+
+	peer = cs->tls_peer_name ? cs->tls_peer_name : cs->address;
+	if ((ssl = SSL_new(s->tls)) == NULL)
+		return NULL;
+	if (inet_pton(AF_INET, peer, ip) == 1 ||
+	    inet_pton(AF_INET6, peer, ip) == 1)
+		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), peer);
+	else
+		ok = SSL_set1_host(ssl, peer) == 1 &&
+		    SSL_set_tlsext_host_name(ssl, peer) == 1;
+	if (!ok || (bev = bufferevent_openssl_socket_new(s->set->base, -1,
+	    ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* A receiver that closes without close_notify has still had
+	   everything we sent: its EOF is not an error. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/*
+ * After an error event on a TLS connection: 1 with why filled when TLS
+ * failed (the handshake, the server's certificate), 0 for a socket error.
+ */
+static int
+sink_tls_failed(struct sink *s, char *why, size_t size)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(s->bev);
+	unsigned long	 e, first = 0;
+	long		 v;
+
+	while ((e = bufferevent_get_openssl_error(s->bev)) != 0)
+		if (first == 0)
+			first = e;
+	v = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
+	if (v != X509_V_OK) {
+		snprintf(why, size, "TLS: server certificate: %s",
+		    X509_verify_cert_error_string(v));
+		return 1;
+	}
+	if (first == 0)
+		return 0;
+	memcpy(why, "TLS: ", 5);
+	ERR_error_string_n(first, why + 5, size - 5);
+	return 1;
+}
+
+/*
+ * A connected TLS sink says goodbye (close_notify) before its
+ * bufferevent is freed; the peer's reply is not waited for.
+ */
+static void
+sink_tls_shutdown(struct sink *s)
+{
+	SSL	*ssl;
+
+	if (s->tls == NULL || !s->connected ||
+	    (ssl = bufferevent_openssl_get_ssl(s->bev)) == NULL)
+		return;
+	if (SSL_shutdown(ssl) < 0)
+		ERR_clear_error();
+}
+
 static void
 sink_tcp_connect(struct sink *s)
 {
-	s->bev = bufferevent_socket_new(s->set->base, -1,
-	    BEV_OPT_CLOSE_ON_FREE);
+	if (s->tls != NULL)
+		s->bev = sink_tls_bev(s);
+	else
+		s->bev = bufferevent_socket_new(s->set->base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (s->bev == NULL) {
-		sink_tcp_lost(s, "bufferevent_socket_new failed");
+		ERR_clear_error();
+		sink_tcp_lost(s, "cannot make a bufferevent");
 		return;
 	}
 	bufferevent_setcb(s->bev, sink_tcp_read, sink_tcp_write,
@@ -618,6 +769,8 @@ sink_tcp_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "connection closed by the peer");
+	else if (s->tls != NULL && sink_tls_failed(s, why, sizeof(why)))
+		s->c.tls_failures++;
 	else
 		snprintf(why, sizeof(why), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));

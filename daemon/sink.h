@@ -14,8 +14,16 @@
  * when it is written to the bufferevent (or to the UDP socket): bytes in
  * the kernel when the peer goes away are lost without a count.
  *
+ * TLS (RFC 5425) is TCP with an OpenSSL bufferevent: TLS 1.2 or later,
+ * the server's certificate verified against tls_ca_file and checked for
+ * tls_peer_name (default: the address), the client certificate if one
+ * is given. A connection counts as made once the handshake is done. A
+ * failed handshake or certificate is logged with OpenSSL's reason,
+ * counted in tls_failures and retried like a failed connect. At exit a
+ * connected TLS sink sends close_notify before closing.
+ *
  * The TCP connection is retried with exponential backoff, 1 s doubling to
- * reconnect_max. TLS is not implemented.
+ * reconnect_max.
  */
 #ifndef NVMWATCHD_SINK_H
 #define NVMWATCHD_SINK_H
@@ -41,13 +49,17 @@ struct sink_counters {
 	uint64_t	queue_depth;	/* alerts queued now */
 	uint64_t	truncated;	/* messages cut at max_message */
 	uint64_t	write_errors;	/* failed write, send, journal call */
+	uint64_t	tls_failures;	/* TLS handshakes that failed (the
+					   server's certificate, the
+					   protocol) */
 };
 
 /*
  * The sinks of conf (borrowed; must outlive the set): files opened,
- * remote addresses resolved (once, now), TCP connections started on base.
- * NULL (logged) when a file cannot be opened, an address not resolved or
- * memory runs out.
+ * remote addresses resolved (once, now), TLS files loaded, TCP
+ * connections started on base. NULL (logged, naming the file) when a
+ * file cannot be opened or loaded, an address not resolved or memory
+ * runs out.
  */
 struct sink_set	*sink_set_new(struct event_base *base,
 		    const struct config *conf);

@@ -168,6 +168,7 @@ static const struct stats_field sink_fields[] = {
 	F(struct sink_counters, queue_depth),
 	F(struct sink_counters, truncated),
 	F(struct sink_counters, write_errors),
+	F(struct sink_counters, tls_failures),
 };
 
 const struct stats_table stats_listen = TABLE("", listen_fields);

@@ -122,10 +122,17 @@ struct config_sink_item {
 	unsigned	 severity;
 	unsigned	 enterprise;
 	double		 reconnect_max;
+	char		*tls_ca_file;
+	char		*tls_cert_file;
+	char		*tls_key_file;
+	char		*tls_peer_name;
 	size_t		 queue;
 	int		 policy;
 	double		 drain_timeout;
 };
+
+/* A sink's transport: config_proto, and tls on top of tcp. */
+#define SINK_TRANSPORT_TLS	2
 
 static int	config_parse_doc(struct yamldoc *, struct config *);
 static int	config_map(struct yamldoc *, yaml_node_t *, const char *,
@@ -409,6 +416,13 @@ static const struct config_name config_sink_types[] = {
 	{ NULL, 0 }
 };
 
+static const struct config_name config_sink_transports[] = {
+	{ "udp", CONFIG_IPFIX_UDP },
+	{ "tcp", CONFIG_IPFIX_TCP },
+	{ "tls", SINK_TRANSPORT_TLS },
+	{ NULL, 0 }
+};
+
 static const struct config_name config_sink_protocols[] = {
 	{ "rfc5424", 0 },
 	{ "rfc3164", 1 },
@@ -441,7 +455,7 @@ static const struct config_key config_sink_keys[] = {
 	{ .name = "fsync", .type = CONFIG_T_ENUM, .off = SINK(fsync),
 	    .names = config_bools },
 	{ .name = "transport", .type = CONFIG_T_ENUM, .off = SINK(transport),
-	    .names = config_protos },
+	    .names = config_sink_transports },
 	{ .name = "address", .type = CONFIG_T_STRING, .off = SINK(address) },
 	{ .name = "port", .type = CONFIG_T_UINT, .off = SINK(port),
 	    .min = 1, .max = 65535 },
@@ -461,6 +475,14 @@ static const struct config_key config_sink_keys[] = {
 	    .off = SINK(enterprise), .min = 1, .max = UINT32_MAX },
 	{ .name = "reconnect_max", .type = CONFIG_T_DURATION,
 	    .off = SINK(reconnect_max), .min = 1, .max = HOUR },
+	{ .name = "tls_ca_file", .type = CONFIG_T_STRING,
+	    .off = SINK(tls_ca_file) },
+	{ .name = "tls_cert_file", .type = CONFIG_T_STRING,
+	    .off = SINK(tls_cert_file), .flags = CONFIG_NONE },
+	{ .name = "tls_key_file", .type = CONFIG_T_STRING,
+	    .off = SINK(tls_key_file), .flags = CONFIG_NONE },
+	{ .name = "tls_peer_name", .type = CONFIG_T_STRING,
+	    .off = SINK(tls_peer_name) },
 	{ .name = "queue", .type = CONFIG_T_COUNT, .off = SINK(queue),
 	    .min = 1, .max = MIB },
 	{ .name = "policy", .type = CONFIG_T_ENUM, .off = SINK(policy),
@@ -474,8 +496,9 @@ enum {
 	SINK_NAME, SINK_TYPE, SINK_FORMAT, SINK_PATH, SINK_FSYNC,
 	SINK_TRANSPORT, SINK_ADDRESS, SINK_PORT, SINK_PROTOCOL, SINK_FRAMING,
 	SINK_MAX_MESSAGE, SINK_HOSTNAME, SINK_FACILITY, SINK_SEVERITY,
-	SINK_ENTERPRISE, SINK_RECONNECT_MAX, SINK_QUEUE, SINK_POLICY,
-	SINK_DRAIN_TIMEOUT
+	SINK_ENTERPRISE, SINK_RECONNECT_MAX, SINK_TLS_CA_FILE,
+	SINK_TLS_CERT_FILE, SINK_TLS_KEY_FILE, SINK_TLS_PEER_NAME, SINK_QUEUE,
+	SINK_POLICY, SINK_DRAIN_TIMEOUT
 };
 
 #define T_FILE		(1u << CONFIG_SINK_FILE)
@@ -502,6 +525,10 @@ static const unsigned config_sink_keys_types[] = {
 	[SINK_SEVERITY] = T_JOURNAL | T_SYSLOG | T_REMOTE,
 	[SINK_ENTERPRISE] = T_REMOTE,
 	[SINK_RECONNECT_MAX] = T_REMOTE,
+	[SINK_TLS_CA_FILE] = T_REMOTE,
+	[SINK_TLS_CERT_FILE] = T_REMOTE,
+	[SINK_TLS_KEY_FILE] = T_REMOTE,
+	[SINK_TLS_PEER_NAME] = T_REMOTE,
 	[SINK_QUEUE] = T_ALL,
 	[SINK_POLICY] = T_ALL,
 	[SINK_DRAIN_TIMEOUT] = T_ALL,
@@ -1263,6 +1290,10 @@ config_sink_item(struct yamldoc *yd, yaml_node_t *node, const char *path,
 	free(it.path);
 	free(it.address);
 	free(it.hostname);
+	free(it.tls_ca_file);
+	free(it.tls_cert_file);
+	free(it.tls_key_file);
+	free(it.tls_peer_name);
 	return r;
 }
 
@@ -1290,6 +1321,12 @@ config_sink_check(struct yamldoc *yd, const yaml_node_t *node,
 	if (it->type == CONFIG_SINK_REMOTE && it->address == NULL)
 		return yamldoc_fail(yd, node, "%s: missing key \"address\" (a "
 		    "remote sink needs one)", path);
+	if (it->transport == SINK_TRANSPORT_TLS && it->tls_ca_file == NULL)
+		return yamldoc_fail(yd, node, "%s: missing key \"tls_ca_file\" "
+		    "(transport tls needs one)", path);
+	if ((it->tls_cert_file == NULL) != (it->tls_key_file == NULL))
+		return yamldoc_fail(yd, node, "%s: tls_cert_file and "
+		    "tls_key_file go together", path);
 	return 0;
 }
 
@@ -1319,9 +1356,17 @@ config_sink_fits(struct yamldoc *yd, const char *path, yaml_node_t **vals,
 		    kpath, n > 1 ? "s" : "", types);
 	}
 	yamldoc_join(kpath, sizeof(kpath), path, "framing");
-	if (vals[SINK_FRAMING] != NULL && it->transport != CONFIG_IPFIX_TCP)
+	if (vals[SINK_FRAMING] != NULL && it->transport == CONFIG_IPFIX_UDP)
 		return yamldoc_fail(yd, vals[SINK_FRAMING], "%s: only for "
-		    "transport tcp", kpath);
+		    "transports tcp, tls", kpath);
+	for (i = SINK_TLS_CA_FILE; i <= SINK_TLS_PEER_NAME; i++) {
+		if (vals[i] == NULL || it->transport == SINK_TRANSPORT_TLS)
+			continue;
+		yamldoc_join(kpath, sizeof(kpath), path,
+		    config_sink_keys[i].name);
+		return yamldoc_fail(yd, vals[i], "%s: only for transport tls",
+		    kpath);
+	}
 	yamldoc_join(kpath, sizeof(kpath), path, "policy");
 	if (it->policy == CONFIG_POLICY_BLOCK && it->type != CONFIG_SINK_FILE)
 		return yamldoc_fail(yd, vals[SINK_POLICY], "%s: block is only "
@@ -1375,12 +1420,19 @@ config_sink_move(struct yamldoc *yd, const yaml_node_t *node,
 	s->path = it->path;
 	s->address = it->address;
 	s->hostname = it->hostname;
+	s->tls_ca_file = it->tls_ca_file;
+	s->tls_cert_file = it->tls_cert_file;
+	s->tls_key_file = it->tls_key_file;
+	s->tls_peer_name = it->tls_peer_name;
 	it->name = it->path = it->address = it->hostname = NULL;
+	it->tls_ca_file = it->tls_cert_file = it->tls_key_file = NULL;
+	it->tls_peer_name = NULL;
 	s->type = (enum config_sink_type)it->type;
 	s->format = (int)fmt;
 	s->fsync = it->fsync;
-	s->transport = it->transport == CONFIG_IPFIX_TCP ? CONFIG_IPFIX_TCP :
-	    CONFIG_IPFIX_UDP;
+	s->transport = it->transport == CONFIG_IPFIX_UDP ? CONFIG_IPFIX_UDP :
+	    CONFIG_IPFIX_TCP;
+	s->tls = it->transport == SINK_TRANSPORT_TLS;
 	s->rfc3164 = it->protocol;
 	s->octet_counting = it->framing;
 	s->max_message = it->max_message;
@@ -1392,7 +1444,8 @@ config_sink_move(struct yamldoc *yd, const yaml_node_t *node,
 	s->policy = (enum config_sink_policy)it->policy;
 	s->drain_timeout = it->drain_timeout;
 	if (s->type == CONFIG_SINK_REMOTE &&
-	    asprintf(&s->port, "%u", it->port ? it->port : 514) == -1) {
+	    asprintf(&s->port, "%u", it->port ? it->port : s->tls ? 6514 :
+	    514) == -1) {
 		s->port = NULL;
 		return yamldoc_fail(yd, node, "%s: out of memory", path);
 	}
@@ -1425,19 +1478,28 @@ config_sink_dump(const struct config_sink *s, int indent, struct buf *b)
 		.framing = s->octet_counting, .max_message = s->max_message,
 		.hostname = s->hostname, .facility = s->facility,
 		.severity = s->severity, .enterprise = s->enterprise,
-		.reconnect_max = s->reconnect_max, .queue = s->queue,
+		.reconnect_max = s->reconnect_max,
+		.tls_ca_file = s->tls_ca_file, .tls_cert_file = s->tls_cert_file,
+		.tls_key_file = s->tls_key_file,
+		.tls_peer_name = s->tls_peer_name ? s->tls_peer_name :
+		    s->address,
+		.queue = s->queue,
 		.policy = (int)s->policy, .drain_timeout = s->drain_timeout,
 	};
 	size_t			 i, n = 0;
 
 	if (s->port != NULL)
 		it.port = (unsigned)strtoul(s->port, NULL, 10);
+	if (s->tls)
+		it.transport = SINK_TRANSPORT_TLS;
 	if (it.max_message == 0)
 		it.max_message = s->transport == CONFIG_IPFIX_TCP ? 65536 :
 		    2048;
 	for (i = 0; config_sink_keys[i].name != NULL; i++) {
 		if (!(config_sink_keys_types[i] & (1u << s->type)) ||
-		    (i == SINK_FRAMING && s->transport != CONFIG_IPFIX_TCP))
+		    (i == SINK_FRAMING && s->transport != CONFIG_IPFIX_TCP) ||
+		    (i >= SINK_TLS_CA_FILE && i <= SINK_TLS_PEER_NAME &&
+		    !s->tls))
 			continue;
 		buf_printf(b, "%*s  %s%s:", indent, "", n++ ? "  " : "- ",
 		    config_sink_keys[i].name);
@@ -1595,6 +1657,10 @@ config_sinks_free(struct config_sink *ss, size_t n)
 		free(ss[i].address);
 		free(ss[i].port);
 		free(ss[i].hostname);
+		free(ss[i].tls_ca_file);
+		free(ss[i].tls_cert_file);
+		free(ss[i].tls_key_file);
+		free(ss[i].tls_peer_name);
 	}
 	free(ss);
 }

@@ -51,7 +51,7 @@ enum config_sink_type {
 	CONFIG_SINK_FILE,	/* JSON lines (or another format) to a file */
 	CONFIG_SINK_JOURNAL,	/* the systemd journal, structured fields */
 	CONFIG_SINK_SYSLOG,	/* local syslog(3) */
-	CONFIG_SINK_REMOTE,	/* remote syslog over UDP or TCP */
+	CONFIG_SINK_REMOTE,	/* remote syslog over UDP, TCP or TLS */
 };
 
 enum config_sink_policy {
@@ -68,11 +68,13 @@ struct config_sink {
 	char			*path;
 	int			 fsync;		/* fsync(2) after every alert */
 	/* remote */
-	enum config_proto	 transport;	/* udp (default) or tcp */
+	enum config_proto	 transport;	/* udp (default) or tcp (tcp for
+						   tls too) */
+	int			 tls;		/* transport: tls (RFC 5425) */
 	char			*address;	/* numeric or host name */
-	char			*port;		/* default "514" */
+	char			*port;		/* default "514"; tls "6514" */
 	int			 rfc3164;	/* protocol: rfc5424 (0) or 3164 */
-	int			 octet_counting; /* tcp framing: octet (1, the
+	int			 octet_counting; /* tcp, tls framing: octet (1, the
 						   default) or lf (0) */
 	size_t			 max_message;	/* bytes; 0: 2048 for udp, 65536
 						   for tcp */
@@ -81,6 +83,13 @@ struct config_sink {
 	unsigned		 severity;	/* 0..7; default 4 (warning) */
 	uint32_t		 enterprise;	/* SD-ID number; 32473 */
 	double			 reconnect_max;	/* seconds; backoff cap, 60 */
+	/* tls: file names as written; NULL when not given */
+	char			*tls_ca_file;	/* the server must chain to it;
+						   required */
+	char			*tls_cert_file;	/* client certificate and its */
+	char			*tls_key_file;	/* key: both or neither */
+	char			*tls_peer_name;	/* in the server certificate;
+						   NULL: address */
 	/* every type */
 	size_t			 queue;		/* alerts held; default 10000 */
 	enum config_sink_policy	 policy;	/* default drop_oldest */

@@ -10,7 +10,7 @@ PACKAGES="
 	libssl-dev zlib1g-dev
 	clang libclang-rt-14-dev
 	valgrind mandoc python3 iproute2 procps
-	rsyslog
+	rsyslog rsyslog-openssl
 "
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -213,7 +213,7 @@ START_TEST(test_golden_full)
 	ck_assert_uint_eq(cfg->records_json,
 	    RECORD_JSON_KEYS | RECORD_JSON_WIRE);
 	ck_assert_int_eq(cfg->log_level, LOG_DEBUG);
-	ck_assert_uint_eq(cfg->nsinks, 2);
+	ck_assert_uint_eq(cfg->nsinks, 3);
 	ck_assert_str_eq(cfg->sinks[0].name, "alerts-file");
 	ck_assert_int_eq(cfg->sinks[0].type, CONFIG_SINK_FILE);
 	ck_assert_int_eq(cfg->sinks[0].format, ALERT_KV);
@@ -242,6 +242,16 @@ START_TEST(test_golden_full)
 	ck_assert_uint_eq(cfg->sinks[1].queue, 100000);
 	ck_assert_int_eq(cfg->sinks[1].policy, CONFIG_POLICY_DROP_NEWEST);
 	ck_assert(cfg->sinks[1].drain_timeout == 0);
+	ck_assert_int_eq(cfg->sinks[1].tls, 0);
+	ck_assert_ptr_null(cfg->sinks[1].tls_ca_file);
+	ck_assert_int_eq(cfg->sinks[2].transport, CONFIG_IPFIX_TCP);
+	ck_assert_int_eq(cfg->sinks[2].tls, 1);
+	ck_assert_int_eq(cfg->sinks[2].octet_counting, 1);
+	ck_assert_str_eq(cfg->sinks[2].tls_ca_file, "/etc/nvmwatch/siem-ca.pem");
+	ck_assert_str_eq(cfg->sinks[2].tls_cert_file,
+	    "/etc/nvmwatch/client.pem");
+	ck_assert_str_eq(cfg->sinks[2].tls_key_file, "/etc/nvmwatch/client.key");
+	ck_assert_str_eq(cfg->sinks[2].tls_peer_name, "siem.example.net");
 	config_free(cfg);
 }
 END_TEST
@@ -251,7 +261,9 @@ START_TEST(test_sink_defaults)
 {
 	static const char	 text[] = "sinks:\n"
 	    "  - {name: t, type: remote, transport: tcp, address: \"::1\"}\n"
-	    "  - {name: f, type: file, path: a.log}\n";
+	    "  - {name: f, type: file, path: a.log}\n"
+	    "  - {name: s, type: remote, transport: tls, address: h,\n"
+	    "     tls_ca_file: ca.pem}\n";
 	struct config_error	 err;
 	struct config		*cfg;
 	const struct config_sink *s;
@@ -259,7 +271,7 @@ START_TEST(test_sink_defaults)
 	cfg = load_text(text, &err);
 	ck_assert_msg(cfg != NULL, "%d:%d: %s", err.line, err.column,
 	    err.msg);
-	ck_assert_uint_eq(cfg->nsinks, 2);
+	ck_assert_uint_eq(cfg->nsinks, 3);
 	s = &cfg->sinks[0];
 	ck_assert_int_eq(s->format, ALERT_JSON);
 	ck_assert_str_eq(s->port, "514");
@@ -277,6 +289,13 @@ START_TEST(test_sink_defaults)
 	s = &cfg->sinks[1];
 	ck_assert_int_eq(s->fsync, 0);
 	ck_assert_ptr_null(s->address);
+	s = &cfg->sinks[2];
+	ck_assert_str_eq(s->port, "6514");
+	ck_assert_int_eq(s->tls, 1);
+	ck_assert_int_eq(s->octet_counting, 1);
+	ck_assert_ptr_null(s->tls_cert_file);
+	ck_assert_ptr_null(s->tls_key_file);
+	ck_assert_ptr_null(s->tls_peer_name);
 	round_trip(cfg);
 	config_free(cfg);
 }
@@ -459,14 +478,27 @@ static const struct error_case errors[] = {
 	    2, 49, "sinks[0].policy: block is only for type file (a slow "
 	    "receiver must not stall detection)" },
 	{ "sinks:\n  - {name: a, type: remote, address: h, framing: lf}\n",
-	    2, 50, "sinks[0].framing: only for transport tcp" },
+	    2, 50, "sinks[0].framing: only for transports tcp, tls" },
 	{ "sinks:\n  - {name: a, type: remote, address: h, port: 0}\n", 2, 47,
 	    "sinks[0].port: 0 is out of range 1..65535" },
 	{ "sinks:\n  - {name: a, type: remote, address: h, port: 65536}\n", 2,
 	    47, "sinks[0].port: 65536 is out of range 1..65535" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, transport: dtls}\n",
+	    2, 52, "sinks[0].transport: expected one of udp, tcp, tls, not "
+	    "\"dtls\"" },
 	{ "sinks:\n  - {name: a, type: remote, address: h, transport: tls}\n",
-	    2, 52, "sinks[0].transport: expected one of udp, tcp, not "
-	    "\"tls\"" },
+	    2, 5, "sinks[0]: missing key \"tls_ca_file\" (transport tls needs "
+	    "one)" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, transport: tls,\n"
+	    "     tls_ca_file: ca.pem, tls_cert_file: c.pem}\n", 2, 5,
+	    "sinks[0]: tls_cert_file and tls_key_file go together" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, tls_ca_file: c}\n",
+	    2, 54, "sinks[0].tls_ca_file: only for transport tls" },
+	{ "sinks:\n  - {name: a, type: remote, address: h, transport: tcp,\n"
+	    "     tls_peer_name: x}\n", 3, 21,
+	    "sinks[0].tls_peer_name: only for transport tls" },
+	{ "sinks:\n  - {name: a, type: file, path: x, tls_key_file: k}\n", 2,
+	    50, "sinks[0].tls_key_file: only for type remote" },
 	{ "sinks:\n  - {name: a, type: remote, address: h, protocol: 3164}\n",
 	    2, 51, "sinks[0].protocol: expected one of rfc5424, rfc3164, not "
 	    "\"3164\"" },
@@ -488,8 +520,9 @@ static const struct error_case errors[] = {
 	{ "sinks:\n  - {name: a, type: journal, colour: red}\n", 2, 30,
 	    "sinks[0].colour: unknown key (expected name, type, format, path, "
 	    "fsync, transport, address, port, protocol, framing, max_message, "
-	    "hostname, facility, severity, enterprise, reconnect_max, queue, "
-	    "policy, drain_timeout)" },
+	    "hostname, facility, severity, enterprise, reconnect_max, "
+	    "tls_ca_file, tls_cert_file, tls_key_file, tls_peer_name, queue, "
+	    "poli" },	/* cut to fit struct config_error */
 	{ "sinks: []\n", 1, 8, "sinks: empty list (leave the key out to write "
 	    "alerts to alerts.file)" },
 	{ "sinks: {name: a}\n", 1, 8,
