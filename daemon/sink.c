@@ -200,8 +200,9 @@ sink_remote_open(struct sink *s)
 		snprintf(s->hostname, sizeof(s->hostname), "%s", cs->hostname);
 	else if (gethostname(s->hostname, sizeof(s->hostname) - 1) == -1)
 		s->hostname[0] = '\0';
+	/* RFC 3164 (4.1) caps a message at 1024 bytes whatever the transport. */
 	s->max_message = cs->max_message ? cs->max_message :
-	    tcp ? 65536 : 2048;
+	    cs->rfc3164 ? ALERT_SYSLOG_3164_MAX : tcp ? 65536 : 2048;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;

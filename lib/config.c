@@ -1493,8 +1493,8 @@ config_sink_dump(const struct config_sink *s, int indent, struct buf *b)
 	if (s->tls)
 		it.transport = SINK_TRANSPORT_TLS;
 	if (it.max_message == 0)
-		it.max_message = s->transport == CONFIG_IPFIX_TCP ? 65536 :
-		    2048;
+		it.max_message = s->rfc3164 ? 1024 :
+		    s->transport == CONFIG_IPFIX_TCP ? 65536 : 2048;
 	for (i = 0; config_sink_keys[i].name != NULL; i++) {
 		if (!(config_sink_keys_types[i] & (1u << s->type)) ||
 		    (i == SINK_FRAMING && s->transport != CONFIG_IPFIX_TCP) ||
