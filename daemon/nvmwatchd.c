@@ -573,7 +573,7 @@ notify_status(struct nvmwatchd *env, double now)
 static void
 rule_error_log(void *arg, const struct rule_error *err)
 {
-	char	msg[640];
+	char	msg[1024];
 
 	rule_error_format(err, msg, sizeof(msg));
 	log_warnx("%s", msg);

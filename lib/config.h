@@ -153,7 +153,7 @@ struct config_error {
 	char	file[256];
 	int	line;			/* 1-based; 0 when not about a place */
 	int	column;			/* 1-based */
-	char	msg[256];
+	char	msg[512];
 };
 
 /* The defaults, as if an empty file were loaded. NULL on allocation failure. */

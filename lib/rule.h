@@ -39,7 +39,7 @@ struct rule_error {
 	char	file[256];
 	int	line;
 	int	column;
-	char	msg[256];
+	char	msg[512];
 };
 
 /* Streaming settings of one rule (the nvmwatch: block over defaults). */

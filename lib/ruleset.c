@@ -144,7 +144,7 @@ ruleset_find(const struct engine *eng, const char *short_name)
 void
 ruleset_report_stderr(void *arg, const struct rule_error *err)
 {
-	char	msg[640];
+	char	msg[1024];
 
 	rule_error_format(err, msg, sizeof(msg));
 	fprintf(stderr, "%s\n", msg);

@@ -34,7 +34,7 @@ struct yamldoc_error {
 	char	file[256];
 	int	line;		/* 1-based; 0 when not about a place */
 	int	column;		/* 1-based */
-	char	msg[256];
+	char	msg[512];
 };
 
 /*

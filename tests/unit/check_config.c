@@ -522,7 +522,7 @@ static const struct error_case errors[] = {
 	    "fsync, transport, address, port, protocol, framing, max_message, "
 	    "hostname, facility, severity, enterprise, reconnect_max, "
 	    "tls_ca_file, tls_cert_file, tls_key_file, tls_peer_name, queue, "
-	    "poli" },	/* cut to fit struct config_error */
+	    "policy, drain_timeout)" },
 	{ "sinks: []\n", 1, 8, "sinks: empty list (leave the key out to write "
 	    "alerts to alerts.file)" },
 	{ "sinks: {name: a}\n", 1, 8,
