@@ -35,7 +35,7 @@
 #include "sink.h"
 
 #define SINK_HIGH_WATER		(256 * 1024)	/* bytes in a bufferevent
-						   before the queue waits */
+						   before writing waits */
 #define SINK_BACKOFF_MIN	1.0		/* seconds */
 #define SINK_DRAIN_POLL		0.05		/* seconds */
 #define SINK_JOURNAL_FIELDS	64		/* row fields sent, at most */
@@ -43,6 +43,7 @@
 struct sink_msg {
 	char	*data;
 	size_t	 len;
+	int	 resend;	/* written to a connection that was lost */
 };
 
 struct sink {
@@ -65,6 +66,9 @@ struct sink {
 	struct event		*ev_retry;
 	struct sink_msg		*q;		/* ring of conf->queue */
 	size_t			 qhead, qlen;
+	size_t			 qwritten;	/* the first qwritten of the
+						   queue are in the bufferevent,
+						   not yet confirmed */
 	struct log_limit	 limit;
 };
 
@@ -96,6 +100,7 @@ static void	sink_render_remote(struct sink *, const struct rule *,
 		    const struct row *, double, struct buf *);
 static void	sink_enqueue(struct sink *, const char *, size_t);
 static void	sink_msg_free(struct sink_msg *);
+static void	sink_queue_pop(struct sink *, size_t);
 static int	sink_tls_init(struct sink *);
 static const char *sink_tls_error(char *, size_t);
 static struct bufferevent *sink_tls_bev(struct sink *);
@@ -104,6 +109,10 @@ static void	sink_tls_shutdown(struct sink *);
 static void	sink_tcp_connect(struct sink *);
 static void	sink_tcp_lost(struct sink *, const char *);
 static void	sink_tcp_drain(struct sink *);
+static size_t	sink_tcp_fill(struct sink *);
+static void	sink_tcp_flush(struct sink *);
+static void	sink_tcp_sent(struct sink *);
+static void	sink_tcp_unwrite(struct sink *);
 static void	sink_tcp_read(struct bufferevent *, void *);
 static void	sink_tcp_write(struct bufferevent *, void *);
 static void	sink_tcp_event(struct bufferevent *, short, void *);
@@ -241,8 +250,6 @@ sink_remote_open(struct sink *s)
 static void
 sink_close(struct sink *s)
 {
-	size_t	i;
-
 	if (s->fd != -1)
 		close(s->fd);
 	if (s->udp != -1)
@@ -255,9 +262,8 @@ sink_close(struct sink *s)
 		SSL_CTX_free(s->tls);
 	if (s->ev_retry != NULL)
 		event_free(s->ev_retry);
-	for (i = 0; s->q != NULL && i < s->qlen; i++)
-		sink_msg_free(&s->q[(s->qhead + i) %
-		    (s->conf->queue ? s->conf->queue : 1)]);
+	if (s->q != NULL)
+		sink_queue_pop(s, s->qlen);
 	free(s->q);
 }
 
@@ -507,9 +513,8 @@ sink_enqueue(struct sink *s, const char *data, size_t len)
 		s->c.dropped++;
 		if (s->conf->policy == CONFIG_POLICY_DROP_NEWEST)
 			return;
-		sink_msg_free(&s->q[s->qhead]);
-		s->qhead = (s->qhead + 1) % cap;
-		s->qlen--;
+		/* Written or not: a written one may still arrive. */
+		sink_queue_pop(s, 1);
 	}
 	m = &s->q[(s->qhead + s->qlen) % cap];
 	if ((m->data = malloc(len)) == NULL) {
@@ -518,6 +523,7 @@ sink_enqueue(struct sink *s, const char *data, size_t len)
 	}
 	memcpy(m->data, data, len);
 	m->len = len;
+	m->resend = 0;
 	s->qlen++;
 	s->c.queue_depth = s->qlen;
 }
@@ -528,6 +534,23 @@ sink_msg_free(struct sink_msg *m)
 	free(m->data);
 	m->data = NULL;
 	m->len = 0;
+	m->resend = 0;
+}
+
+/* Frees the first n queued messages, written or not; the caller counts. */
+static void
+sink_queue_pop(struct sink *s, size_t n)
+{
+	size_t	cap = s->conf->queue ? s->conf->queue : 1;
+
+	for (; n > 0 && s->qlen > 0; n--) {
+		sink_msg_free(&s->q[s->qhead]);
+		s->qhead = (s->qhead + 1) % cap;
+		s->qlen--;
+		if (s->qwritten > 0)
+			s->qwritten--;
+	}
+	s->c.queue_depth = s->qlen;
 }
 
 /*
@@ -674,7 +697,8 @@ sink_tcp_connect(struct sink *s)
 	}
 	bufferevent_setcb(s->bev, sink_tcp_read, sink_tcp_write,
 	    sink_tcp_event, s);
-	bufferevent_setwatermark(s->bev, EV_WRITE, SINK_HIGH_WATER / 2, 0);
+	/* The write callback runs when the output is empty: all written. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, 0, 0);
 	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1 ||
 	    bufferevent_socket_connect(s->bev, (struct sockaddr *)&s->addr,
 	    (int)s->addrlen) == -1)
@@ -687,6 +711,7 @@ sink_tcp_lost(struct sink *s, const char *why)
 {
 	struct timeval	tv;
 
+	sink_tcp_unwrite(s);
 	if (s->bev != NULL) {
 		bufferevent_free(s->bev);
 		s->bev = NULL;
@@ -715,26 +740,88 @@ sink_tcp_retry(evutil_socket_t fd, short what, void *arg)
 	sink_tcp_connect(s);
 }
 
-/* Queue to bufferevent, in order, while the output is below the mark. */
+/*
+ * Queue to connection, in order. A message stays queued until the
+ * bufferevent has handed it to the kernel (sink_tcp_sent); one written
+ * before a lost connection is written again, and counted in retries.
+ */
 static void
 sink_tcp_drain(struct sink *s)
 {
+	while (s->connected && sink_tcp_fill(s) > 0) {
+		sink_tcp_flush(s);
+		if (evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+			break;
+		sink_tcp_sent(s);
+	}
+}
+
+/* Writes the unwritten messages while the output is below the mark. */
+static size_t
+sink_tcp_fill(struct sink *s)
+{
 	size_t		 cap = s->conf->queue ? s->conf->queue : 1;
+	size_t		 n = 0;
 	struct sink_msg	*m;
 
-	while (s->connected && s->qlen > 0 && evbuffer_get_length(
+	while (s->qwritten < s->qlen && evbuffer_get_length(
 	    bufferevent_get_output(s->bev)) < SINK_HIGH_WATER) {
-		m = &s->q[s->qhead];
+		m = &s->q[(s->qhead + s->qwritten) % cap];
 		if (bufferevent_write(s->bev, m->data, m->len) == -1) {
 			s->c.write_errors++;
 			break;
 		}
-		s->c.sent++;
-		sink_msg_free(m);
-		s->qhead = (s->qhead + 1) % cap;
-		s->qlen--;
+		if (m->resend)
+			s->c.retries++;
+		m->resend = 0;
+		s->qwritten++;
+		n++;
 	}
-	s->c.queue_depth = s->qlen;
+	return n;
+}
+
+/*
+ * Plain TCP hands the output to the kernel now, so that a burst does not
+ * fill the queue with messages already on their way; what the kernel
+ * does not take, and any error, the bufferevent's own write sees to.
+ * (The bufferevent keeps its output's front frozen but for its writes.)
+ */
+static void
+sink_tcp_flush(struct sink *s)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+
+	if (s->tls != NULL || evbuffer_get_length(out) == 0)
+		return;
+	evbuffer_unfreeze(out, 1);
+	(void)evbuffer_write(out, bufferevent_getfd(s->bev));
+	evbuffer_freeze(out, 1);
+}
+
+/* The output is empty: every written message has left. */
+static void
+sink_tcp_sent(struct sink *s)
+{
+	size_t	n = s->qwritten;
+
+	sink_queue_pop(s, n);
+	s->c.sent += n;
+}
+
+/*
+ * The connection is going: what it had not yet sent on is written
+ * again after the reconnect, in order. The peer may have had some of
+ * it already (at least once).
+ */
+static void
+sink_tcp_unwrite(struct sink *s)
+{
+	size_t	cap = s->conf->queue ? s->conf->queue : 1;
+	size_t	i;
+
+	for (i = 0; i < s->qwritten; i++)
+		s->q[(s->qhead + i) % cap].resend = 1;
+	s->qwritten = 0;
 }
 
 /* The receiver says nothing we need: what it sends is discarded. */
@@ -746,9 +833,11 @@ sink_tcp_read(struct bufferevent *bev, void *arg)
 	evbuffer_drain(in, evbuffer_get_length(in));
 }
 
+/* The output is empty (low watermark 0): what was written has left. */
 static void
 sink_tcp_write(struct bufferevent *bev, void *arg)
 {
+	sink_tcp_sent(arg);
 	sink_tcp_drain(arg);
 }
 
@@ -801,16 +890,11 @@ sink_reopen_all(struct sink_set *set)
 	}
 }
 
-/* Queued alerts, and bytes not yet handed to the kernel. */
+/* Queued alerts, those written but not yet handed to the kernel too. */
 static size_t
 sink_pending(const struct sink *s)
 {
-	size_t	n = s->qlen;
-
-	if (s->connected && s->bev != NULL &&
-	    evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
-		n++;
-	return n;
+	return s->qlen;
 }
 
 static void
@@ -861,6 +945,7 @@ sink_set_drain(struct sink_set *set)
 		log_warnx("sink %s: %zu alerts not sent", set->s[i].conf->name,
 		    set->s[i].qlen);
 		set->s[i].c.dropped += set->s[i].qlen;
+		sink_queue_pop(&set->s[i], set->s[i].qlen);
 	}
 }
 
@@ -876,10 +961,20 @@ sink_name(const struct sink_set *set, size_t i)
 	return set->s[i].conf->name;
 }
 
+/* Every alert is sent, dropped or queued; a mismatch is a bug, logged. */
 const struct sink_counters *
 sink_counters(const struct sink_set *set, size_t i)
 {
-	return &set->s[i].c;
+	const struct sink_counters	*c = &set->s[i].c;
+
+	if (c->enqueued != c->sent + c->dropped + c->queue_depth)
+		log_warnx("sink %s: counters do not add up: enqueued %llu, "
+		    "sent %llu + dropped %llu + queue_depth %llu",
+		    set->s[i].conf->name, (unsigned long long)c->enqueued,
+		    (unsigned long long)c->sent,
+		    (unsigned long long)c->dropped,
+		    (unsigned long long)c->queue_depth);
+	return c;
 }
 
 int

@@ -10,9 +10,14 @@
  * it now, one datagram per message (a send error is counted, not retried);
  * over TCP the queue drains into a bufferevent while connected, and waits
  * while not: a full queue drops its oldest (drop_oldest) or the new
- * message (drop_newest), counted in dropped. An alert is counted sent
- * when it is written to the bufferevent (or to the UDP socket): bytes in
- * the kernel when the peer goes away are lost without a count.
+ * message (drop_newest), counted in dropped. The queue, and its cap,
+ * hold a TCP message until the bufferevent has handed it to the kernel:
+ * only then is it counted sent (a UDP one when send(2) takes it). When
+ * the connection is lost, the messages written to it but not yet handed
+ * on are written again, in order, after the reconnect and counted in
+ * retries: the peer may get such a message twice (at least once), and
+ * only those. Bytes in the kernel when the peer goes away are still lost
+ * without a count. At all times enqueued = sent + dropped + queue_depth.
  *
  * TLS (RFC 5425) is TCP with an OpenSSL bufferevent: TLS 1.2 or later,
  * the server's certificate verified against tls_ca_file and checked for
@@ -39,14 +44,16 @@ struct sink_set;
 
 struct sink_counters {
 	uint64_t	enqueued;	/* alerts given to the sink */
-	uint64_t	sent;		/* written (see above) */
+	uint64_t	sent;		/* handed to the kernel (see above) */
 	uint64_t	dropped;	/* queue full, render failure, or left
 					   in the queue at shutdown */
 	uint64_t	retries;	/* TCP connection attempts after the
-					   first (each backoff timer) */
+					   first (each backoff timer), and
+					   messages written again after a
+					   lost connection */
 	uint64_t	reconnects;	/* TCP connections made after a loss
 					   or a failed attempt */
-	uint64_t	queue_depth;	/* alerts queued now */
+	uint64_t	queue_depth;	/* alerts queued now, written or not */
 	uint64_t	truncated;	/* messages cut at max_message */
 	uint64_t	write_errors;	/* failed write, send, journal call */
 	uint64_t	tls_failures;	/* TLS handshakes that failed (the
