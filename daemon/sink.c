@@ -39,6 +39,7 @@
 #define SINK_BACKOFF_MIN	1.0		/* seconds */
 #define SINK_DRAIN_POLL		0.05		/* seconds */
 #define SINK_JOURNAL_FIELDS	64		/* row fields sent, at most */
+#define SINK_FILE_BATCH		256		/* alerts written per callback */
 
 struct sink_msg {
 	char	*data;
@@ -52,6 +53,8 @@ struct sink {
 	struct sink_counters	 c;
 	/* file */
 	int			 fd;
+	int			 queued;	/* drop_oldest, drop_newest:
+						   written from ev_retry */
 	/* remote */
 	char			 hostname[256];
 	size_t			 max_message;
@@ -63,7 +66,9 @@ struct sink {
 	int			 connected;
 	int			 lost;		/* a connection failed or ended */
 	double			 backoff;	/* seconds before the next try */
-	struct event		*ev_retry;
+	struct event		*ev_retry;	/* TCP: reconnect; a queued
+						   file: write (now or after
+						   the backoff) */
 	struct sink_msg		*q;		/* ring of conf->queue */
 	size_t			 qhead, qlen;
 	size_t			 qwritten;	/* the first qwritten of the
@@ -90,6 +95,14 @@ static void	sink_alert(struct sink *, const struct rule *,
 		    const struct row *, double);
 static void	sink_file_write(struct sink *, const struct rule *,
 		    const struct row *, double);
+static void	sink_file_queue(struct sink *, const struct rule *,
+		    const struct row *, double);
+static int	sink_file_render(struct sink *, const struct rule *,
+		    const struct row *, double, struct buf *);
+static void	sink_file_flush(evutil_socket_t, short, void *);
+static int	sink_file_put(struct sink *, struct sink_msg *);
+static void	sink_file_failed(struct sink *);
+static void	sink_file_schedule(struct sink *);
 static void	sink_journal_send(struct sink *, const struct rule *,
 		    const struct row *, double);
 static void	sink_syslog_send(struct sink *, const struct rule *,
@@ -117,6 +130,7 @@ static void	sink_tcp_read(struct bufferevent *, void *);
 static void	sink_tcp_write(struct bufferevent *, void *);
 static void	sink_tcp_event(struct bufferevent *, short, void *);
 static void	sink_tcp_retry(evutil_socket_t, short, void *);
+static void	sink_backoff_next(struct sink *, struct timeval *);
 static size_t	sink_pending(const struct sink *);
 static void	sink_drain_poll(evutil_socket_t, short, void *);
 static int	sink_truncated(const struct buf *);
@@ -191,6 +205,15 @@ sink_file_open(struct sink *s)
 	    0640);
 	if (s->fd == -1) {
 		log_warn("sink %s: open %s", s->conf->name, s->conf->path);
+		return -1;
+	}
+	if (s->conf->policy == CONFIG_POLICY_BLOCK)
+		return 0;
+	s->queued = 1;
+	s->backoff = SINK_BACKOFF_MIN;
+	s->ev_retry = evtimer_new(s->set->base, sink_file_flush, s);
+	if (s->ev_retry == NULL) {
+		log_warnx("sink %s: evtimer_new failed", s->conf->name);
 		return -1;
 	}
 	return 0;
@@ -300,7 +323,10 @@ sink_alert(struct sink *s, const struct rule *rule, const struct row *row,
 	s->c.enqueued++;
 	switch (s->conf->type) {
 	case CONFIG_SINK_FILE:
-		sink_file_write(s, rule, row, now);
+		if (s->queued)
+			sink_file_queue(s, rule, row, now);
+		else
+			sink_file_write(s, rule, row, now);
 		break;
 	case CONFIG_SINK_JOURNAL:
 		sink_journal_send(s, rule, row, now);
@@ -314,7 +340,22 @@ sink_alert(struct sink *s, const struct rule *rule, const struct row *row,
 	}
 }
 
-/* One write(2) per alert, the line and its newline. */
+/* The line and its newline in b; -1 (counted dropped) if out of memory. */
+static int
+sink_file_render(struct sink *s, const struct rule *rule,
+    const struct row *row, double now, struct buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	alert_format(rule, row, now, (enum alert_format)s->conf->format, b);
+	buf_putc(b, '\n');
+	if (!b->failed)
+		return 0;
+	s->c.dropped++;
+	buf_free(b);
+	return -1;
+}
+
+/* policy block: one write(2) per alert, now; intake waits for the disk. */
 static void
 sink_file_write(struct sink *s, const struct rule *rule,
     const struct row *row, double now)
@@ -322,14 +363,8 @@ sink_file_write(struct sink *s, const struct rule *rule,
 	struct buf	b;
 	ssize_t		n;
 
-	memset(&b, 0, sizeof(b));
-	alert_format(rule, row, now, (enum alert_format)s->conf->format, &b);
-	buf_putc(&b, '\n');
-	if (b.failed) {
-		s->c.dropped++;
-		buf_free(&b);
+	if (sink_file_render(s, rule, row, now, &b) == -1)
 		return;
-	}
 	n = write(s->fd, b.data, b.len);
 	if (n != (ssize_t)b.len) {
 		s->c.write_errors++;
@@ -343,6 +378,101 @@ sink_file_write(struct sink *s, const struct rule *rule,
 			s->c.write_errors++;
 	}
 	buf_free(&b);
+}
+
+/*
+ * drop_oldest, drop_newest: the line joins the queue (the policy decides
+ * at the cap) and is written from the loop, so intake never waits for
+ * the disk.
+ */
+static void
+sink_file_queue(struct sink *s, const struct rule *rule,
+    const struct row *row, double now)
+{
+	struct buf	b;
+
+	if (sink_file_render(s, rule, row, now, &b) == -1)
+		return;
+	sink_enqueue(s, b.data, b.len);
+	buf_free(&b);
+	sink_file_schedule(s);
+}
+
+/* A write soon, unless one (or the backoff after an error) is pending. */
+static void
+sink_file_schedule(struct sink *s)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (s->qlen > 0 && !evtimer_pending(s->ev_retry, NULL))
+		evtimer_add(s->ev_retry, &tv);
+}
+
+/*
+ * Writes the queue in order, a batch at a time. A failed write keeps
+ * the alert queued and tries again after the backoff, 1 s doubling to
+ * reconnect_max (counted in retries).
+ */
+static void
+sink_file_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct sink	*s = arg;
+	size_t		 n;
+
+	if (s->lost)
+		s->c.retries++;
+	for (n = 0; s->qlen > 0 && n < SINK_FILE_BATCH; n++) {
+		if (sink_file_put(s, &s->q[s->qhead]) == -1) {
+			sink_file_failed(s);
+			return;
+		}
+		sink_queue_pop(s, 1);
+		s->c.sent++;
+	}
+	s->lost = 0;
+	s->backoff = SINK_BACKOFF_MIN;
+	sink_file_schedule(s);
+}
+
+/*
+ * One message, one write(2), then fsync(2) if asked. What a short write
+ * took is cut from the message, so that the retry writes only the rest.
+ */
+static int
+sink_file_put(struct sink *s, struct sink_msg *m)
+{
+	ssize_t	n;
+
+	if ((n = write(s->fd, m->data, m->len)) == (ssize_t)m->len) {
+		if (s->conf->fsync && fsync(s->fd) == -1)
+			s->c.write_errors++;
+		return 0;
+	}
+	if (n >= 0) {
+		memmove(m->data, m->data + n, m->len - (size_t)n);
+		m->len -= (size_t)n;
+		errno = ENOSPC;	/* what a short write to a file means */
+	}
+	return -1;
+}
+
+static void
+sink_file_failed(struct sink *s)
+{
+	struct timeval	tv, now;
+	int		saved = errno;
+
+	s->c.write_errors++;
+	s->lost = 1;
+	sink_backoff_next(s, &tv);
+	if (event_base_gettimeofday_cached(s->set->base, &now) == -1)
+		now.tv_sec = 0;
+	errno = saved;
+	if (log_limit(&s->limit, now.tv_sec))
+		log_warn("sink %s: write %s (%zu queued; retrying in %lld s)",
+		    s->conf->name, s->conf->path, s->qlen,
+		    (long long)tv.tv_sec);
+	evtimer_add(s->ev_retry, &tv);
 }
 
 /* NVMWATCH_ and the name in [A-Z0-9_]. */
@@ -722,9 +852,16 @@ sink_tcp_lost(struct sink *s, const char *why)
 		    s->conf->port ? s->conf->port : "514", why, s->backoff);
 	s->connected = 0;
 	s->lost = 1;
-	tv.tv_sec = (time_t)s->backoff;
-	tv.tv_usec = (suseconds_t)((s->backoff - (double)tv.tv_sec) * 1e6);
+	sink_backoff_next(s, &tv);
 	evtimer_add(s->ev_retry, &tv);
+}
+
+/* The wait before the next try in tv; the one after doubles, to the cap. */
+static void
+sink_backoff_next(struct sink *s, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)s->backoff;
+	tv->tv_usec = (suseconds_t)((s->backoff - (double)tv->tv_sec) * 1e6);
 	s->backoff *= 2;
 	if (s->backoff > s->conf->reconnect_max)
 		s->backoff = s->conf->reconnect_max > SINK_BACKOFF_MIN ?
@@ -887,6 +1024,12 @@ sink_reopen_all(struct sink_set *set)
 		}
 		close(s->fd);
 		s->fd = fd;
+		/* A new file may take what the old one would not: now. */
+		if (s->queued && s->qlen > 0) {
+			evtimer_del(s->ev_retry);
+			s->backoff = SINK_BACKOFF_MIN;
+			sink_file_schedule(s);
+		}
 	}
 }
 

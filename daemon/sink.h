@@ -2,10 +2,14 @@
  * sink.h - where alerts go: one sink per entry of the config's sinks:,
  * each with its own payload format and a bounded queue.
  *
- * file, journal and syslog sinks write when the alert arrives (one
- * write(2), sd_journal_send, syslog(3)); their queue never holds anything,
- * so the policy does not come into play (block is file's, and means just
- * that). Remote sinks render the whole syslog message (RFC 5424 or 3164,
+ * journal and syslog sinks, and file sinks with policy block, write when
+ * the alert arrives (one sd_journal_send, syslog(3), write(2)); their
+ * queue never holds anything, so queue and policy have no effect. A file
+ * sink with drop_oldest or drop_newest queues the line and writes it from
+ * the loop at once, so intake never waits for the disk; a failed write
+ * (counted in write_errors) keeps it queued and is tried again with the
+ * reconnect backoff below (counted in retries), the policy dropping at
+ * the cap meanwhile. Remote sinks render the whole syslog message (RFC 5424 or 3164,
  * framed for TCP) at once and queue it: over UDP a connected socket sends
  * it now, one datagram per message (a send error is counted, not retried);
  * over TCP the queue drains into a bufferevent while connected, and waits
@@ -27,8 +31,8 @@
  * counted in tls_failures and retried like a failed connect. At exit a
  * connected TLS sink sends close_notify before closing.
  *
- * The TCP connection is retried with exponential backoff, 1 s doubling to
- * reconnect_max.
+ * The TCP connection, or a queued file's write, is retried with
+ * exponential backoff, 1 s doubling to reconnect_max.
  */
 #ifndef NVMWATCHD_SINK_H
 #define NVMWATCHD_SINK_H
@@ -48,7 +52,8 @@ struct sink_counters {
 	uint64_t	dropped;	/* queue full, render failure, or left
 					   in the queue at shutdown */
 	uint64_t	retries;	/* TCP connection attempts after the
-					   first (each backoff timer), and
+					   first, and file writes after a
+					   failed one (each backoff timer);
 					   messages written again after a
 					   lost connection */
 	uint64_t	reconnects;	/* TCP connections made after a loss
@@ -78,7 +83,10 @@ void		 sink_set_free(struct sink_set *);
  */
 void		 sink_set_alert(struct sink_set *, const struct rule *rule,
 		    const struct row *row, double now);
-/* SIGUSR1: file sinks reopen their path (after logrotate). */
+/*
+ * SIGUSR1: file sinks reopen their path (after logrotate); a queued one
+ * writes to the new file at once, its backoff reset.
+ */
 void		 sink_reopen_all(struct sink_set *);
 /*
  * At shutdown: runs the event loop until every queue is empty or the

@@ -28,6 +28,12 @@
 #      one written to a lost connection is written again), first
 #      arrivals in emission order, and duplicates only as a resent run
 #      (at most retries of them; the number is printed).
+#  D. 6. file sinks with a queue (written from the loop): drop_newest,
+#      queue 1000: every alert, one line each, the same bytes as ref's;
+#      enqueued = sent, nothing dropped or left. And one whose path is a
+#      symlink to /dev/full, queue 3, drop_oldest, drain_timeout 1s: every
+#      write fails (ENOSPC) and is retried after 1 s; nothing is sent, the
+#      queue holds 3 and dropped the rest; at exit those 3 are dropped too.
 # Skipped (77) without rsyslogd.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
@@ -434,4 +440,43 @@ print(dups)
 ' "$T/ref.jsonl" "$RS/tcp.jsonl" "$dropped" "$retries")
 echo "C: $total alerts, each arrived, $dups twice (resent after the" \
     "connection was lost)"
+
+# D. 6. queued file sinks: one that writes, one that cannot.
+ln -sf /dev/full "$T/full.log"
+rm -f "$T/alerts.fq"
+run_config "$(file fq "$T/alerts.fq" json)" "    queue: 1000" \
+    "    policy: drop_newest" "$(file full "$T/full.log" json)" \
+    "    queue: 3" "    policy: drop_oldest" "    drain_timeout: 1s"
+start_daemon "$T/nvmwatch.yaml" 1
+SEND=(-n 400 -e 8 --trigger-share 0.1 --duration 60 --start "$hour")
+batch 61
+sleep 1.5	# the first retry of full
+usr1
+n=$(rule_alerts)
+[ "$n" -gt 3 ] || fail "$n alerts, expected more than full's queue"
+expect_sink_stat full enqueued -eq "$n"
+expect_sink_stat full sent -eq 0
+expect_sink_stat full queue_depth -eq 3
+expect_sink_stat full dropped -eq $((n - 3))
+expect_sink_stat full write_errors -gt 0
+expect_sink_stat full retries -ge 1
+stop_daemon
+[ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
+total=$(rule_alerts)
+[ "$total" -eq "$n" ] || fail "$total alerts at exit, $n at SIGUSR1"
+[ "$(lines "$T/alerts.fq")" -eq "$n" ] ||
+    fail "alerts.fq: $(lines "$T/alerts.fq") lines, $n alerts"
+cmp -s "$T/ref.jsonl" "$T/alerts.fq" || fail "alerts.fq is not ref's lines"
+expect_sink_stat fq enqueued -eq "$n"
+expect_sink_stat fq sent -eq "$n"
+expect_sink_stat fq dropped -eq 0
+expect_sink_stat fq queue_depth -eq 0
+expect_sink_stat fq write_errors -eq 0
+expect_sink_stat full enqueued -eq "$n"
+expect_sink_stat full sent -eq 0
+expect_sink_stat full dropped -eq "$n"
+expect_sink_stat full queue_depth -eq 0
+grep -q "sink full: 3 alerts not sent" "$T/daemon.log" ||
+    fail "no 'sink full: 3 alerts not sent' in the log"
+echo "D: $n alerts: fq wrote each once, full dropped them all"
 echo ok
