@@ -288,3 +288,48 @@ except OSError:
     sys.exit(1)
 PY
 }
+
+# --- rsyslogd as the test's own receiver, on loopback ---------------------
+# rsyslog_init: skips (77) when rsyslogd is missing; sets RSYSLOGD, RS
+# ($T/rsyslog, with a work directory) and RS_PID, and makes the exit trap
+# stop rsyslogd as well as the daemon. The test writes $RS/rsyslog.conf.
+rsyslog_init() {
+	RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
+	[ -x "$RSYSLOGD" ] || {
+		echo "SKIP: rsyslogd is not installed (scripts/install-deps.sh)"
+		exit 77
+	}
+	RS=$T/rsyslog
+	RS_PID=
+	mkdir -p "$RS/work"
+	trap rs_cleanup EXIT
+}
+
+rs_cleanup() {
+	if [ -n "$RS_PID" ] && kill -0 "$RS_PID" 2>/dev/null; then
+		kill -KILL "$RS_PID" 2>/dev/null
+		wait "$RS_PID" 2>/dev/null
+	fi
+	e2e_cleanup
+}
+
+# rs_start TCP_PORT: runs rsyslogd in the foreground on $RS/rsyslog.conf
+# and waits (bounded) until it accepts connections on TCP_PORT.
+rs_start() {
+	rs_port=$1
+	"$RSYSLOGD" -n -f "$RS/rsyslog.conf" -i "$RS/pid" >>"$RS/log" 2>&1 &
+	RS_PID=$!
+	wait_until 20 'tcp_listening "$rs_port"' || {
+		cat "$RS/log" >&2
+		fail "rsyslogd did not start"
+	}
+}
+
+# rs_stop: SIGTERM, and a bounded wait for it to exit.
+rs_stop() {
+	kill -TERM "$RS_PID"
+	wait_until 20 '! kill -0 "$RS_PID" 2>/dev/null' ||
+	    fail "rsyslogd did not stop"
+	wait "$RS_PID" 2>/dev/null
+	RS_PID=
+}

@@ -36,16 +36,10 @@
 #      queue holds 3 and dropped the rest; at exit those 3 are dropped too.
 # Skipped (77) without rsyslogd.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
+rsyslog_init
 
-command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || {
-	echo "SKIP: rsyslogd is not installed (scripts/install-deps.sh)"
-	exit 77
-}
-RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
 RULE=cisco_nvm___non_network_binary_making_network_connection
-RS=$T/rsyslog
-RS_PID=
 port=$(free_port 127.0.0.1) || fail "no free port"
 udp_port=$(free_port 127.0.0.1) || fail "no free port"
 tcp_port=$(free_port 127.0.0.1) || fail "no free port"
@@ -55,18 +49,8 @@ hour=$((now / 3600 * 3600))
 SEND=(-n 400 -e 8 --trigger-share 0.1 --duration 60 --start "$hour")
 HOST=$(hostname)
 
-rs_cleanup() {
-	if [ -n "$RS_PID" ] && kill -0 "$RS_PID" 2>/dev/null; then
-		kill -KILL "$RS_PID" 2>/dev/null
-		wait "$RS_PID" 2>/dev/null
-	fi
-	e2e_cleanup
-}
-trap rs_cleanup EXIT
-
 # rsyslogd: UDP and TCP inputs on loopback, each writing what it parsed,
 # and the raw message, as one JSON object per message.
-mkdir -p "$RS/work"
 cat >"$RS/rsyslog.conf" <<EOF
 global(workDirectory="$RS/work" maxMessageSize="64k")
 module(load="imudp")
@@ -90,23 +74,6 @@ ruleset(name="tcp") {
 	action(type="omfile" file="$RS/tcp.jsonl" template="fields")
 }
 EOF
-
-rs_start() {
-	"$RSYSLOGD" -n -f "$RS/rsyslog.conf" -i "$RS/pid" >>"$RS/log" 2>&1 &
-	RS_PID=$!
-	wait_until 20 'tcp_listening "$tcp_port"' || {
-		cat "$RS/log" >&2
-		fail "rsyslogd did not start"
-	}
-}
-
-rs_stop() {
-	kill -TERM "$RS_PID"
-	wait_until 20 '! kill -0 "$RS_PID" 2>/dev/null' ||
-	    fail "rsyslogd did not stop"
-	wait "$RS_PID" 2>/dev/null
-	RS_PID=
-}
 
 # remote NAME TRANSPORT PORT [more YAML lines]
 remote() {
@@ -168,7 +135,7 @@ check() {
 	cat "$T/check.out"
 }
 
-rs_start
+rs_start "$tcp_port"
 
 # A. 1, 2 and 5.
 run_config "$(remote siem-3164 udp "$udp_port" "protocol: rfc3164" \
@@ -330,7 +297,7 @@ expect_sink_stat siem enqueued -eq "$n"
 expect_sink_stat siem sent -eq 0
 expect_sink_stat siem queue_depth -eq 3
 expect_sink_stat siem dropped -eq $((n - 3))
-rs_start
+rs_start "$tcp_port"
 wait_records "$RS/tcp.jsonl" 3
 sleep 1	# nothing more
 stop_daemon
@@ -357,7 +324,7 @@ expect_sink_stat siem reconnects -eq 1
 # C. 4. the receiver stopped while alerts flow.
 rs_stop		# rsyslogd writes to the file it opened: a new one
 rm -f "$RS/tcp.jsonl"
-rs_start
+rs_start "$tcp_port"
 run_config "$(remote siem tcp "$tcp_port" "queue: 10000" \
     "policy: drop_oldest" "reconnect_max: 1s")"
 start_daemon "$T/nvmwatch.yaml" 1
@@ -375,7 +342,7 @@ for seed in 44 45; do
 	sleep 0.3
 done
 sleep 0.4
-rs_start
+rs_start "$tcp_port"
 for seed in 46 47 48; do
 	batch "$seed"
 	sleep 0.3

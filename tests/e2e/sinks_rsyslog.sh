@@ -12,17 +12,11 @@
 #     once, and dropped counts the rest.
 # Skipped (77) without rsyslogd, or while the config does not take sinks:.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
+rsyslog_init
 
-command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || {
-	echo "SKIP: rsyslogd is not installed (scripts/install-deps.sh)"
-	exit 77
-}
-RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
 RULE=cisco_nvm___non_network_binary_making_network_connection
 RULE_NAME="Cisco NVM - Non-Network Binary Making Network Connection"
-RS=$T/rsyslog
-RS_PID=
 port=$(free_port 127.0.0.1) || fail "no free port"
 udp_port=$(free_port 127.0.0.1) || fail "no free port"
 tcp_port=$(free_port 127.0.0.1) || fail "no free port"
@@ -31,18 +25,8 @@ now=$(date +%s)
 hour=$((now / 3600 * 3600))
 SEND=(-n 400 -e 8 --trigger-share 0.1 --duration 60 --start "$hour")
 
-rs_cleanup() {
-	if [ -n "$RS_PID" ] && kill -0 "$RS_PID" 2>/dev/null; then
-		kill -KILL "$RS_PID" 2>/dev/null
-		wait "$RS_PID" 2>/dev/null
-	fi
-	e2e_cleanup
-}
-trap rs_cleanup EXIT
-
 # rsyslogd: UDP and TCP inputs on loopback, each writing what it parsed as
 # one JSON object per message.
-mkdir -p "$RS/work"
 cat >"$RS/rsyslog.conf" <<EOF
 global(workDirectory="$RS/work")
 module(load="imudp")
@@ -64,23 +48,6 @@ ruleset(name="tcp") {
 	action(type="omfile" file="$RS/tcp.jsonl" template="fields")
 }
 EOF
-
-rs_start() {
-	"$RSYSLOGD" -n -f "$RS/rsyslog.conf" -i "$RS/pid" >>"$RS/log" 2>&1 &
-	RS_PID=$!
-	wait_until 20 'tcp_listening "$tcp_port"' || {
-		cat "$RS/log" >&2
-		fail "rsyslogd did not start"
-	}
-}
-
-rs_stop() {
-	kill -TERM "$RS_PID"
-	wait_until 20 '! kill -0 "$RS_PID" 2>/dev/null' ||
-	    fail "rsyslogd did not stop"
-	wait "$RS_PID" 2>/dev/null
-	RS_PID=
-}
 
 # sink_entry NAME TRANSPORT PORT [more YAML lines]
 sink_entry() {
@@ -149,7 +116,7 @@ PY
 	) || fail "$1: rsyslog did not parse what was expected"
 }
 
-rs_start
+rs_start "$tcp_port"
 
 # 1. UDP and TCP, every alert once per transport.
 run_config "$(sink_entry siem-udp udp "$udp_port")" \
@@ -182,7 +149,7 @@ done
 # 2. TCP with a queue of 5: the receiver goes away between two batches.
 rs_stop
 rm -f "$RS/tcp.jsonl"
-rs_start
+rs_start "$tcp_port"
 run_config "$(sink_entry siem-tcp tcp "$tcp_port" "queue: 5" \
     "policy: drop_oldest" "reconnect_max: 2s")"
 start_daemon "$T/nvmwatch.yaml" 1
@@ -208,7 +175,7 @@ second=$((total - alerts))
     fail "the second batch gave $second alerts; expected more than the queue"
 expect_sink_stat siem-tcp queue_depth -eq 5
 expect_sink_stat siem-tcp dropped -eq $((second - 5))
-rs_start
+rs_start "$tcp_port"
 wait_records "$RS/tcp.jsonl" $((alerts + 5))
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"

@@ -10,12 +10,8 @@
 #     count tls_failures, and the daemon and the good sink carry on.
 # Skipped (77) without rsyslogd, its lmnsd_ossl module or openssl.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
+rsyslog_init
 
-RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
-[ -x "$RSYSLOGD" ] || {
-	echo "SKIP: rsyslogd is not installed (scripts/install-deps.sh)"
-	exit 77
-}
 ossl=
 for f in /usr/lib/*/rsyslog/lmnsd_ossl.so /usr/lib/rsyslog/lmnsd_ossl.so; do
 	[ -f "$f" ] && ossl=$f
@@ -31,8 +27,6 @@ command -v openssl >/dev/null 2>&1 || {
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
 RULE=cisco_nvm___non_network_binary_making_network_connection
 RULE_NAME="Cisco NVM - Non-Network Binary Making Network Connection"
-RS=$T/rsyslog
-RS_PID=
 port=$(free_port 127.0.0.1) || fail "no free port"
 tls_port=$(free_port 127.0.0.1) || fail "no free port"
 LISTEN=$(listen_entry udp 127.0.0.1 "$port")
@@ -40,18 +34,8 @@ now=$(date +%s)
 hour=$((now / 3600 * 3600))
 SEND=(-n 400 -e 8 --trigger-share 0.1 --duration 60 --start "$hour")
 
-rs_cleanup() {
-	if [ -n "$RS_PID" ] && kill -0 "$RS_PID" 2>/dev/null; then
-		kill -KILL "$RS_PID" 2>/dev/null
-		wait "$RS_PID" 2>/dev/null
-	fi
-	e2e_cleanup
-}
-trap rs_cleanup EXIT
-
 # Certificates: a CA, the server's (localhost and 127.0.0.1) signed by it,
 # and a second CA that signed nothing we meet.
-mkdir -p "$RS/work"
 pki() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	    -nodes -keyout "$RS/ca.key" -out "$RS/ca.pem" -days 2 \
@@ -95,12 +79,7 @@ ruleset(name="tls") {
 }
 EOF
 
-"$RSYSLOGD" -n -f "$RS/rsyslog.conf" -i "$RS/pid" >>"$RS/log" 2>&1 &
-RS_PID=$!
-wait_until 20 'tcp_listening "$tls_port"' || {
-	cat "$RS/log" >&2
-	fail "rsyslogd did not start"
-}
+rs_start "$tls_port"
 
 # tls_sink NAME [more YAML lines]
 tls_sink() {
