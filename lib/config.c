@@ -41,7 +41,7 @@
 #define CONFIG_PATH_MAX		128
 #define CONFIG_NAME_MAX		64		/* new field names */
 #define CONFIG_SINK_NAME_MAX	64		/* sink names */
-#define CONFIG_SINKS_MAX	64		/* sinks: entries */
+#define CONFIG_SINKS_MAX	64U		/* sinks: entries */
 
 #define KIB	1024ULL
 #define MIB	(1024ULL * KIB)
@@ -152,11 +152,30 @@ static int	config_enum(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_key *, void *);
 static const struct yamldoc_suffix *config_suffixes(enum config_type);
 static void	config_format(enum config_type, uint64_t, char *, size_t);
+/*
+ * A list section (listen:, fields:, sinks:): a sequence of mappings read
+ * into an array of items of size bytes. item() fills items[i] from its
+ * node (items[0..i-1] are there, for duplicate checks); free() frees an
+ * array of n items, filled or zeroed.
+ */
+struct config_list {
+	size_t		  size;
+	size_t		  max;		/* entries; 0: no limit */
+	const char	 *what;		/* "sinks", for "more than N sinks" */
+	const char	 *empty;	/* message for an empty list; NULL:
+					   an empty list is fine */
+	int		(*item)(struct yamldoc *, yaml_node_t *, const char *,
+			    void *, size_t);
+	void		(*free)(void *, size_t);
+};
+
 static void	config_what(const struct config_key *, char *, size_t);
 static int	config_listen_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
+static int	config_list(struct yamldoc *, yaml_node_t *, const char *,
+		    const struct config_list *, void **, size_t *);
 static int	config_listen_item(struct yamldoc *, yaml_node_t *,
-		    const char *, struct config_listener *);
+		    const char *, void *, size_t);
 static int	config_listen_dup(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct config_listener *, size_t);
 static void	config_listen_dump(const void *, int, struct buf *);
@@ -166,7 +185,7 @@ static void	config_allow_dump(const void *, int, struct buf *);
 static int	config_fields_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
 static int	config_field_item(struct yamldoc *, yaml_node_t *,
-		    const char *, struct config_field_map *);
+		    const char *, void *, size_t);
 static int	config_field_check(struct yamldoc *, const char *,
 		    yaml_node_t **, const struct config_field_item *,
 		    struct config_field_map *);
@@ -176,7 +195,7 @@ static void	config_fields_dump(const void *, int, struct buf *);
 static int	config_sinks_parse(struct yamldoc *, yaml_node_t *,
 		    const char *, void *);
 static int	config_sink_item(struct yamldoc *, yaml_node_t *,
-		    const char *, struct config_sink *, size_t);
+		    const char *, void *, size_t);
 static int	config_sink_check(struct yamldoc *, const yaml_node_t *,
 		    const char *, yaml_node_t **,
 		    const struct config_sink_item *);
@@ -195,9 +214,9 @@ static void	config_dump_map(const void *, const struct config_key *, int,
 		    struct buf *);
 static void	config_dump_value(const void *, const struct config_key *,
 		    int, struct buf *);
-static void	config_listeners_free(struct config_listener *, size_t);
-static void	config_fields_free(struct config_field_map *, size_t);
-static void	config_sinks_free(struct config_sink *, size_t);
+static void	config_listeners_free(void *, size_t);
+static void	config_fields_free(void *, size_t);
+static void	config_sinks_free(void *, size_t);
 static int	config_listen_default(struct config *);
 
 #define CFG(f)	offsetof(struct config, f)
@@ -915,38 +934,60 @@ static int
 config_listen_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
-	struct config		*cfg = base;
-	struct config_listener	*ls;
-	char			 ipath[CONFIG_PATH_MAX];
-	size_t			 i, n;
+	static const struct config_list	 list = {
+		.size = sizeof(struct config_listener),
+		.empty = "at least one listener is needed",
+		.item = config_listen_item, .free = config_listeners_free,
+	};
+	struct config			*cfg = base;
+	void				*a;
+	size_t				 n;
 
-	if (node->type != YAML_SEQUENCE_NODE)
-		return yamldoc_expected(yd, node, path, "a sequence");
-	if ((n = yamldoc_nitems(node)) == 0)
-		return yamldoc_fail(yd, node, "%s: at least one listener is "
-		    "needed", path);
-	if ((ls = calloc(n, sizeof(*ls))) == NULL)
-		return yamldoc_fail(yd, node, "%s: out of memory", path);
-	for (i = 0; i < n; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (config_listen_item(yd, yamldoc_item(yd, node, i), ipath,
-		    &ls[i]) == -1 ||
-		    config_listen_dup(yd, yamldoc_item(yd, node, i), ipath, ls,
-		    i) == -1) {
-			config_listeners_free(ls, n);
-			return -1;
-		}
-	}
+	if (config_list(yd, node, path, &list, &a, &n) == -1)
+		return -1;
 	config_listeners_free(cfg->listeners, cfg->nlisteners);
-	cfg->listeners = ls;
+	cfg->listeners = a;
 	cfg->nlisteners = n;
 	return 0;
 }
 
+/* A sequence of mappings into a new array *items of *nitems (list above). */
+static int
+config_list(struct yamldoc *yd, yaml_node_t *node, const char *path,
+    const struct config_list *l, void **items, size_t *nitems)
+{
+	char	 ipath[CONFIG_PATH_MAX];
+	void	*a;
+	size_t	 i, n;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return yamldoc_expected(yd, node, path, "a sequence");
+	if ((n = yamldoc_nitems(node)) == 0 && l->empty != NULL)
+		return yamldoc_fail(yd, node, "%s: %s", path, l->empty);
+	if (l->max > 0 && n > l->max)
+		return yamldoc_fail(yd, node, "%s: more than %zu %s", path,
+		    l->max, l->what);
+	if ((a = calloc(n ? n : 1, l->size)) == NULL)
+		return yamldoc_fail(yd, node, "%s: out of memory", path);
+	for (i = 0; i < n; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (l->item(yd, yamldoc_item(yd, node, i), ipath, a,
+		    i) == -1) {
+			l->free(a, n);
+			return -1;
+		}
+	}
+	*items = a;
+	*nitems = n;
+	return 0;
+}
+
+/* Entry i into items[i]; the entries before it, for duplicates. */
 static int
 config_listen_item(struct yamldoc *yd, yaml_node_t *node,
-    const char *path, struct config_listener *l)
+    const char *path, void *items, size_t i)
 {
+	struct config_listener		*l = (struct config_listener *)items + i;
 	struct config_listen_item	 it = { 0, CONFIG_FORMAT_IPFIX, NULL, 0 };
 	yaml_node_t			*vals[CONFIG_MAX_KEYS];
 	unsigned char			 a[sizeof(struct in6_addr)];
@@ -979,7 +1020,7 @@ config_listen_item(struct yamldoc *yd, yaml_node_t *node,
 		yamldoc_fail(yd, node, "%s: out of memory", path);
 		goto fail;
 	}
-	r = 0;
+	r = config_listen_dup(yd, node, path, items, i);
  fail:
 	free(it.address);
 	return r;
@@ -1090,34 +1131,28 @@ static int
 config_fields_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
-	struct config		*cfg = base;
-	struct config_field_map	*fm;
-	char			 ipath[CONFIG_PATH_MAX];
-	size_t			 i, n;
+	static const struct config_list	 list = {
+		.size = sizeof(struct config_field_map),
+		.item = config_field_item, .free = config_fields_free,
+	};
+	struct config			*cfg = base;
+	void				*a;
+	size_t				 n;
 
-	if (node->type != YAML_SEQUENCE_NODE)
-		return yamldoc_expected(yd, node, path, "a sequence");
-	n = yamldoc_nitems(node);
-	if ((fm = calloc(n ? n : 1, sizeof(*fm))) == NULL)
-		return yamldoc_fail(yd, node, "%s: out of memory", path);
-	for (i = 0; i < n; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (config_field_item(yd, yamldoc_item(yd, node, i), ipath,
-		    &fm[i]) == -1) {
-			config_fields_free(fm, n);
-			return -1;
-		}
-	}
+	if (config_list(yd, node, path, &list, &a, &n) == -1)
+		return -1;
 	config_fields_free(cfg->fields, cfg->nfields);
-	cfg->fields = fm;
+	cfg->fields = a;
 	cfg->nfields = n;
 	return 0;
 }
 
 static int
 config_field_item(struct yamldoc *yd, yaml_node_t *node,
-    const char *path, struct config_field_map *fm)
+    const char *path, void *items, size_t i)
 {
+	struct config_field_map		*fm = (struct config_field_map *)items +
+					    i;
 	struct config_field_item	 it = { NULL, NULL, NULL };
 	yaml_node_t			*vals[CONFIG_MAX_KEYS];
 	int				 r = -1;
@@ -1234,31 +1269,21 @@ static int
 config_sinks_parse(struct yamldoc *yd, yaml_node_t *node,
     const char *path, void *base)
 {
-	struct config		*cfg = base;
-	struct config_sink	*ss;
-	char			 ipath[CONFIG_PATH_MAX];
-	size_t			 i, n;
+	static const struct config_list	 list = {
+		.size = sizeof(struct config_sink), .max = CONFIG_SINKS_MAX,
+		.what = "sinks",
+		.empty = "empty list (leave the key out to write alerts to "
+		    "alerts.file)",
+		.item = config_sink_item, .free = config_sinks_free,
+	};
+	struct config			*cfg = base;
+	void				*a;
+	size_t				 n;
 
-	if (node->type != YAML_SEQUENCE_NODE)
-		return yamldoc_expected(yd, node, path, "a sequence");
-	if ((n = yamldoc_nitems(node)) == 0)
-		return yamldoc_fail(yd, node, "%s: empty list (leave the key "
-		    "out to write alerts to alerts.file)", path);
-	if (n > CONFIG_SINKS_MAX)
-		return yamldoc_fail(yd, node, "%s: more than %d sinks", path,
-		    CONFIG_SINKS_MAX);
-	if ((ss = calloc(n, sizeof(*ss))) == NULL)
-		return yamldoc_fail(yd, node, "%s: out of memory", path);
-	for (i = 0; i < n; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (config_sink_item(yd, yamldoc_item(yd, node, i), ipath, ss,
-		    i) == -1) {
-			config_sinks_free(ss, n);
-			return -1;
-		}
-	}
+	if (config_list(yd, node, path, &list, &a, &n) == -1)
+		return -1;
 	config_sinks_free(cfg->sinks, cfg->nsinks);
-	cfg->sinks = ss;
+	cfg->sinks = a;
 	cfg->nsinks = n;
 	return 0;
 }
@@ -1266,8 +1291,9 @@ config_sinks_parse(struct yamldoc *yd, yaml_node_t *node,
 /* Entry i into ss[i]; ss[0..i-1] are the entries before, for names. */
 static int
 config_sink_item(struct yamldoc *yd, yaml_node_t *node, const char *path,
-    struct config_sink *ss, size_t i)
+    void *items, size_t i)
 {
+	struct config_sink		*ss = items;
 	struct config_sink_item	 it = {
 		.type = CONFIG_SINK_FILE, .transport = CONFIG_IPFIX_UDP,
 		.framing = 1, .facility = 13, .severity = 4,
@@ -1619,9 +1645,10 @@ config_free(struct config *cfg)
 }
 
 static void
-config_listeners_free(struct config_listener *ls, size_t n)
+config_listeners_free(void *items, size_t n)
 {
-	size_t	i;
+	struct config_listener	*ls = items;
+	size_t			 i;
 
 	if (ls == NULL)
 		return;
@@ -1633,9 +1660,10 @@ config_listeners_free(struct config_listener *ls, size_t n)
 }
 
 static void
-config_fields_free(struct config_field_map *fm, size_t n)
+config_fields_free(void *items, size_t n)
 {
-	size_t	i;
+	struct config_field_map	*fm = items;
+	size_t			 i;
 
 	if (fm == NULL)
 		return;
@@ -1645,9 +1673,10 @@ config_fields_free(struct config_field_map *fm, size_t n)
 }
 
 static void
-config_sinks_free(struct config_sink *ss, size_t n)
+config_sinks_free(void *items, size_t n)
 {
-	size_t	i;
+	struct config_sink	*ss = items;
+	size_t			 i;
 
 	if (ss == NULL)
 		return;
