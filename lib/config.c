@@ -19,6 +19,7 @@
  * key allows "none" (records.file).
  */
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -367,6 +368,33 @@ static const struct config_key config_alerts_keys[] = {
 	{ .name = NULL }
 };
 
+static int	config_control_path(const char *, char *, size_t);
+static int	config_mode(const char *, char *, size_t);
+static int	config_loopback(const char *, char *, size_t);
+
+static const struct config_key config_control_keys[] = {
+	{ .name = "path", .type = CONFIG_T_STRING, .off = CFG(control_path),
+	    .flags = CONFIG_NONE, .check = config_control_path },
+	{ .name = "mode", .type = CONFIG_T_STRING, .off = CFG(control_mode),
+	    .check = config_mode },
+	{ .name = "group", .type = CONFIG_T_STRING, .off = CFG(control_group),
+	    .flags = CONFIG_NONE },
+	{ .name = "max_clients", .type = CONFIG_T_UINT,
+	    .off = CFG(control_max_clients), .min = 1, .max = 1024 },
+	{ .name = "timeout", .type = CONFIG_T_DURATION,
+	    .off = CFG(control_timeout), .min = 1, .max = HOUR },
+	{ .name = NULL }
+};
+
+static const struct config_key config_metrics_keys[] = {
+	{ .name = "address", .type = CONFIG_T_STRING,
+	    .off = CFG(metrics_address), .flags = CONFIG_NONE,
+	    .check = config_loopback },
+	{ .name = "port", .type = CONFIG_T_UINT, .off = CFG(metrics_port),
+	    .min = 1, .max = 65535 },
+	{ .name = NULL }
+};
+
 static const struct config_key config_log_keys[] = {
 	{ .name = "level", .type = CONFIG_T_ENUM, .off = CFG(log_level),
 	    .names = config_levels },
@@ -394,6 +422,10 @@ static const struct config_key config_sections[] = {
 	    .parse = config_sinks_parse, .dump = config_sinks_dump },
 	{ .name = "alerts", .type = CONFIG_T_MAP, .keys = config_alerts_keys },
 	{ .name = "log", .type = CONFIG_T_MAP, .keys = config_log_keys },
+	{ .name = "control", .type = CONFIG_T_MAP,
+	    .keys = config_control_keys },
+	{ .name = "metrics", .type = CONFIG_T_MAP,
+	    .keys = config_metrics_keys },
 	{ .name = NULL }
 };
 
@@ -560,6 +592,7 @@ config_default(void)
 
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
 		return NULL;
+	cfg->refs = 1;
 	if (config_listen_default(cfg) == -1) {
 		config_free(cfg);
 		return NULL;
@@ -581,7 +614,11 @@ config_default(void)
 	cfg->log_level = LOG_INFO;
 	window_limits_default(&cfg->rule_limits);
 	cfg->flush_on_shutdown = 1;
-	if ((cfg->rule_timezone = strdup("UTC")) == NULL) {
+	cfg->control_max_clients = 16;
+	cfg->control_timeout = 10;
+	cfg->metrics_port = 9277;
+	if ((cfg->rule_timezone = strdup("UTC")) == NULL ||
+	    (cfg->control_mode = strdup("0660")) == NULL) {
 		config_free(cfg);
 		return NULL;
 	}
@@ -1629,7 +1666,7 @@ config_dump_value(const void *base, const struct config_key *key,
 void
 config_free(struct config *cfg)
 {
-	if (cfg == NULL)
+	if (cfg == NULL || --cfg->refs > 0)
 		return;
 	free(cfg->path);
 	config_listeners_free(cfg->listeners, cfg->nlisteners);
@@ -1641,7 +1678,102 @@ config_free(struct config *cfg)
 	free(cfg->rule_timezone);
 	config_sinks_free(cfg->sinks, cfg->nsinks);
 	free(cfg->alerts_file);
+	free(cfg->control_path);
+	free(cfg->control_mode);
+	free(cfg->control_group);
+	free(cfg->metrics_address);
 	free(cfg);
+}
+
+struct config *
+config_ref(struct config *cfg)
+{
+	cfg->refs++;
+	return cfg;
+}
+
+int
+config_same(const struct config *a, const struct config *b,
+    const char *const *sections)
+{
+	const struct config_key	*k;
+	struct buf		 ba, bb;
+	int			 same;
+
+	memset(&ba, 0, sizeof(ba));
+	memset(&bb, 0, sizeof(bb));
+	for (; *sections != NULL; sections++) {
+		for (k = config_sections; k->name != NULL; k++)
+			if (strcmp(k->name, *sections) == 0)
+				break;
+		if (k->name == NULL)
+			continue;
+		config_dump_value(a, k, 0, &ba);
+		config_dump_value(b, k, 0, &bb);
+	}
+	same = !ba.failed && !bb.failed && ba.len == bb.len &&
+	    (ba.len == 0 || memcmp(ba.data, bb.data, ba.len) == 0);
+	buf_free(&ba);
+	buf_free(&bb);
+	return same;
+}
+
+/* control.path: absolute, and short enough for sun_path. */
+static int
+config_control_path(const char *s, char *err, size_t errsize)
+{
+	struct sockaddr_un	sun;
+
+	if (s[0] != '/') {
+		snprintf(err, errsize, "must be an absolute path");
+		return -1;
+	}
+	if (strlen(s) >= sizeof(sun.sun_path)) {
+		snprintf(err, errsize, "longer than %zu bytes",
+		    sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* A file mode in octal, "0660" or "660": the permission bits only. */
+static int
+config_mode(const char *s, char *err, size_t errsize)
+{
+	size_t	n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '7')
+			break;
+	if (n < 3 || n > 4 || i != n || (n == 4 && s[0] != '0')) {
+		snprintf(err, errsize, "\"%s\" is not an octal mode such as "
+		    "0660", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* metrics.address: a numeric loopback address; the endpoint has no
+ * authentication, so it is not offered beyond the host. */
+static int
+config_loopback(const char *s, char *err, size_t errsize)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		if ((ntohl(a4.s_addr) >> 24) == 127)
+			return 0;
+	} else if (inet_pton(AF_INET6, s, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return 0;
+	} else {
+		snprintf(err, errsize, "\"%s\" is not a numeric address", s);
+		return -1;
+	}
+	snprintf(err, errsize, "\"%s\" is not a loopback address (the "
+	    "endpoint has no authentication; put a proxy in front)", s);
+	return -1;
 }
 
 static void

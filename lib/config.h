@@ -147,6 +147,22 @@ struct config {
 
 	char			*alerts_file;	/* alerts as JSON lines; NULL:
 						 * none */
+
+	/* The control socket (control:); see nvmwatchd(8). */
+	char			*control_path;	/* absolute; NULL: none (the
+						 * default) */
+	char			*control_mode;	/* octal, "0660" */
+	char			*control_group;	/* NULL: the daemon's group */
+	unsigned		 control_max_clients;	/* default 16 */
+	double			 control_timeout;	/* seconds a client has for
+							 * its request; 10 */
+
+	/* Prometheus exposition (metrics:). */
+	char			*metrics_address;	/* loopback; NULL: off (the
+							 * default) */
+	unsigned		 metrics_port;		/* default 9277 */
+
+	int			 refs;		/* config_ref(), config_free() */
 };
 
 struct config_error {
@@ -166,7 +182,20 @@ struct config	*config_load(const char *path, struct config_error *err);
 /* The same from a string; name appears in errors as the file. */
 struct config	*config_load_string(const char *text, size_t len,
 		    const char *name, struct config_error *err);
+/*
+ * Drops a reference: the last one frees. A config is loaded with one;
+ * config_ref() adds one, for a part of the daemon (listeners, sinks)
+ * that keeps borrowing a config after a reload replaced it.
+ */
 void		 config_free(struct config *);
+struct config	*config_ref(struct config *);
+/*
+ * 1 when a and b have the same effective settings in every top-level
+ * section named (NULL-terminated: "listen", "sinks", ...), compared in
+ * their canonical dump; 0 otherwise. A reload reopens only what changed.
+ */
+int		 config_same(const struct config *a, const struct config *b,
+		    const char *const *sections);
 /*
  * Applies the field overrides to dict. Returns 0, or -1 with err naming the
  * line of the offending entry.

@@ -311,6 +311,41 @@ START_TEST(test_golden_flow)
 }
 END_TEST
 
+/* config_same() compares the named sections only; config_ref() keeps a
+ * config alive past one config_free(). */
+START_TEST(test_same_and_ref)
+{
+	static const char *const	 listen[] = { "listen", "allow", NULL };
+	static const char *const	 rules[] = { "rules", NULL };
+	static const char *const	 sinks[] = { "sinks", "nosuch", NULL };
+	struct config_error		 err;
+	struct config			*a, *b, *c;
+
+	a = load_text("listen:\n  - {proto: udp, port: 2055}\nrules:\n"
+	    "  window: 1h\n", &err);
+	b = load_text("listen: [{proto: udp, port: \"2055\", format: ipfix}]\n"
+	    "rules:\n  window: 30m\n", &err);
+	c = load_text("listen:\n  - {proto: tcp, port: 2055}\nrules:\n"
+	    "  window: 60m\n", &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(config_same(a, b, listen), 1);
+	ck_assert_int_eq(config_same(a, b, rules), 0);
+	ck_assert_int_eq(config_same(a, c, listen), 0);
+	ck_assert_int_eq(config_same(a, c, rules), 1);
+	ck_assert_int_eq(config_same(a, c, sinks), 1);
+	ck_assert_ptr_eq(config_ref(a), a);
+	ck_assert_int_eq(a->refs, 2);
+	config_free(a);
+	ck_assert_int_eq(a->refs, 1);
+	ck_assert_int_eq(config_same(a, c, rules), 1);
+	config_free(a);
+	config_free(b);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_shipped)
 {
 	struct config_error	 err;
@@ -342,7 +377,7 @@ static const struct error_case errors[] = {
 	/* Unknown keys. */
 	{ "listne:\n  - proto: udp\n", 1, 1, "listne: unknown key (expected "
 	    "listen, allow, udp, tcp, sessions, limits, enrich, fields, "
-	    "records, rules, sinks, alerts, log)" },
+	    "records, rules, sinks, alerts, log, control, metrics)" },
 	{ "udp:\n  bacth: 5\n", 2, 3,
 	    "udp.bacth: unknown key (expected receive_buffer, batch)" },
 	{ "listen:\n  - proto: udp\n    adress: \"::\"\n", 3, 5,
@@ -556,6 +591,23 @@ static const struct error_case errors[] = {
 	    "udp.batch: duplicate key (first at line 2)" },
 	{ "log:\n  level: info\nudp: {}\nlog: {}\n", 4, 1,
 	    "log: duplicate key (first at line 1)" },
+	/* control: and metrics:. */
+	{ "control:\n  path: run/ctl.sock\n", 2, 9,
+	    "control.path: must be an absolute path" },
+	{ "control:\n  path: /run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 2,
+	    9, "control.path: longer than 107 bytes" },
+	{ "control:\n  mode: 0669\n", 2, 9,
+	    "control.mode: \"0669\" is not an octal mode such as 0660" },
+	{ "control:\n  mode: 10660\n", 2, 9,
+	    "control.mode: \"10660\" is not an octal mode such as 0660" },
+	{ "control:\n  max_clients: 0\n", 2, 16,
+	    "control.max_clients: 0 is out of range 1..1024" },
+	{ "metrics:\n  address: 192.0.2.1\n", 2, 12,
+	    "metrics.address: \"192.0.2.1\" is not a loopback address (the "
+	    "endpoint has no authentication; put a proxy in front)" },
+	{ "metrics:\n  address: localhost\n", 2, 12,
+	    "metrics.address: \"localhost\" is not a numeric address" },
 	/* Strings. */
 	{ "records:\n  file: \"\"\n", 2, 9, "records.file: must not be empty" },
 	{ "records:\n  file: \"a\\0b\"\n", 2, 9,
@@ -684,6 +736,7 @@ config_suite(void)
 	tcase_add_test(tc, test_sink_defaults);
 	tcase_add_test(tc, test_golden_flow);
 	tcase_add_test(tc, test_shipped);
+	tcase_add_test(tc, test_same_and_ref);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(errors) /
 	    sizeof(errors[0])));
 	tcase_add_test(tc, test_no_file);
