@@ -24,6 +24,7 @@
 #include "exporter.h"
 #include "listen.h"
 #include "log.h"
+#include "nvmwatchd.h"
 #include "output.h"
 #include "rule.h"
 #include "ruleset.h"
@@ -38,31 +39,6 @@
 #define STATS_FINAL_BURST	100	/* final=1 sessions per log window */
 #define NOTIFY_STATUS_EVERY	5.0	/* seconds between STATUS= messages */
 
-struct nvmwatchd {
-	struct config		*conf;
-	struct event_base	*base;
-	struct field_dict	*dict;
-	struct ipfix_collector	*collector;
-	struct syslog_in	*syslog;	/* collector lines */
-	struct enrich		*enrich;
-	struct exporter_table	*exporters;
-	struct output		*output;
-	struct engine		*engine;
-	struct output		*alerts;
-	struct sink_set		*sinks;		/* sinks:; NULL: none */
-	struct listen		*listen;
-	struct event		*ev_signal[4];
-	struct event		*ev_timer;
-	struct event		*ev_tick;
-	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: no watchdog */
-	uint64_t		 records;	/* given to nvmwatchd_record() */
-	uint64_t		 status_records; /* records at the last STATUS= */
-	double			 status_time;	/* loop time of the last STATUS= */
-	struct log_limit	 limit;		/* decoder messages */
-	struct log_limit	 final_limit;	/* final=1 session lines */
-	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
-	uint64_t		 final_suppressed; /* sessions not logged */
-};
 
 /* One dump of per-session lines: "stats: exporter=... odid=...". */
 struct stats_dump {

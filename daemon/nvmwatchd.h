@@ -1,0 +1,70 @@
+/*
+ * nvmwatchd.h - the daemon's state, shared by nvmwatchd.c (start-up, the
+ * record path, signals, shutdown) and the modules that act on the whole
+ * daemon: the reload (reload.c), the control socket's commands and the
+ * metrics endpoint.
+ */
+#ifndef NVMWATCHD_H
+#define NVMWATCHD_H
+
+#include <stdint.h>
+
+#include "log.h"
+
+struct buf;
+struct config;
+struct enrich;
+struct engine;
+struct event;
+struct event_base;
+struct exporter_table;
+struct field_dict;
+struct ipfix_collector;
+struct listen;
+struct output;
+struct sink_set;
+struct syslog_in;
+struct control;
+struct metrics;
+
+struct nvmwatchd {
+	struct config		*conf;
+	struct event_base	*base;
+	struct field_dict	*dict;
+	struct ipfix_collector	*collector;
+	struct syslog_in	*syslog;	/* collector lines */
+	struct enrich		*enrich;
+	struct exporter_table	*exporters;
+	struct output		*output;
+	struct engine		*engine;
+	struct output		*alerts;
+	struct sink_set		*sinks;		/* sinks:; NULL: none */
+	struct listen		*listen;
+	struct event		*ev_signal[4];
+	struct event		*ev_timer;
+	struct event		*ev_tick;
+	struct event		*ev_watchdog;	/* WATCHDOG=1; NULL: no watchdog */
+	uint64_t		 records;	/* given to nvmwatchd_record() */
+	uint64_t		 status_records; /* records at the last STATUS= */
+	double			 status_time;	/* loop time of the last STATUS= */
+	struct log_limit	 limit;		/* decoder messages */
+	struct log_limit	 final_limit;	/* final=1 session lines */
+	uint64_t		 enrich_failed;	/* enrich_apply() returned -1 */
+	uint64_t		 final_suppressed; /* sessions not logged */
+	struct control		*control;	/* control socket; NULL: none */
+	struct metrics		*metrics;	/* GET /metrics; NULL: off */
+	uint64_t		 reloads;	/* reloads applied */
+	uint64_t		 reload_failures; /* reloads refused */
+};
+
+/*
+ * Reloads the configuration file and its rules (SIGHUP, `nvmwatch
+ * reload`): everything is loaded and checked first; on any error nothing
+ * changes, msg gets the error (file:line:column: message) and -1 is
+ * returned. On success msg gets a one-line summary and 0 is returned.
+ * See reload.c.
+ */
+int	nvmwatchd_reload(struct nvmwatchd *, struct buf *msg);
+
+
+#endif
