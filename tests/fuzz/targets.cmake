@@ -9,3 +9,4 @@ nvmwatch_fuzz(syslog)
 target_sources(fuzz_syslog PRIVATE ${CMAKE_SOURCE_DIR}/daemon/syslog_in.c
 	${CMAKE_SOURCE_DIR}/daemon/log.c)
 target_include_directories(fuzz_syslog PRIVATE ${CMAKE_SOURCE_DIR}/daemon)
+nvmwatch_fuzz(control)
