@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "control.h"
 #include "engine.h"
 #include "enrich.h"
 #include "exporter.h"
@@ -171,6 +172,14 @@ static const struct stats_field sink_fields[] = {
 	F(struct sink_counters, tls_failures),
 };
 
+static const struct stats_field control_fields[] = {
+	F(struct control_counters, connections),
+	F(struct control_counters, refused),
+	F(struct control_counters, requests),
+	F(struct control_counters, errors),
+	F(struct control_counters, timeouts),
+};
+
 const struct stats_table stats_listen = TABLE("", listen_fields);
 const struct stats_table stats_exporter = TABLE("sessions_", exporter_fields);
 const struct stats_table stats_ipfix = TABLE("", ipfix_fields);
@@ -180,6 +189,7 @@ const struct stats_table stats_output = TABLE("", output_fields);
 const struct stats_table stats_alerts = TABLE("", alerts_fields);
 const struct stats_table stats_rule = TABLE("", rule_fields);
 const struct stats_table stats_sink = TABLE("", sink_fields);
+const struct stats_table stats_control = TABLE("control_", control_fields);
 
 static uint64_t
 field_get(const void *counters, const struct stats_field *f)

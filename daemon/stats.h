@@ -33,6 +33,7 @@ extern const struct stats_table stats_output;	/* struct output_counters */
 extern const struct stats_table stats_alerts;	/* the same, alerts file */
 extern const struct stats_table stats_rule;	/* struct engine_rule_stats */
 extern const struct stats_table stats_sink;	/* struct sink_counters */
+extern const struct stats_table stats_control;	/* struct control_counters */
 
 /* Appends " name=value" for every field of t in counters (borrowed). */
 void	stats_put(struct buf *, const struct stats_table *t,
