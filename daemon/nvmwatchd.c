@@ -17,6 +17,8 @@
 
 #include "buf.h"
 #include "config.h"
+#include "control.h"
+#include "ctlproto.h"
 #include "engine.h"
 #include "enrich.h"
 #include "field.h"
@@ -27,9 +29,11 @@
 #include "nvmwatchd.h"
 #include "output.h"
 #include "rule.h"
+#include "rules_list.h"
 #include "ruleset.h"
 #include "sink.h"
 #include "stats.h"
+#include "stats_placeholder.h"
 #include "syslog_in.h"
 
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
@@ -64,6 +68,8 @@ static void	nvmwatchd_record(struct record *, void *);
 static void	nvmwatchd_alert(void *, const struct rule *,
 		    const struct row *, double);
 static void	nvmwatchd_tick(evutil_socket_t, short, void *);
+static int	nvmwatchd_command(void *, const struct control_request *,
+		    struct buf *);
 static void	rule_error_log(void *, const struct rule_error *);
 static void	stats_rules(struct nvmwatchd *);
 static void	stats_sinks(struct nvmwatchd *);
@@ -270,6 +276,12 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		log_warnx("event_base_new failed");
 		return -1;
 	}
+	/* First: a second daemon on the same socket stops here, with the
+	 * reason, before it touches any port or file. */
+	if (env->conf->control_path != NULL &&
+	    (env->control = control_new(env->base, env->conf,
+	    nvmwatchd_command, env)) == NULL)
+		return -1;
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
 	env->listen = listen_new(env->base, env->conf, env->collector,
@@ -392,6 +404,8 @@ nvmwatchd_stop(struct nvmwatchd *env)
 {
 	size_t	i;
 
+	if (env->control != NULL)
+		control_shutdown(env->control);
 	if (env->listen != NULL) {
 		listen_shutdown(env->listen);
 		output_flush(env->output);
@@ -409,6 +423,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	/* The UDP sessions still live were just listed by stats_log(). */
 	if (env->exporters != NULL)
 		exporter_set_free_hook(env->exporters, NULL, NULL);
+	control_free(env->control);
 	listen_free(env->listen);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
@@ -476,6 +491,36 @@ nvmwatchd_tick(evutil_socket_t fd, short what, void *arg)
 	output_flush(env->alerts);
 	if (now - env->status_time >= NOTIFY_STATUS_EVERY)
 		notify_status(env, now);
+}
+
+/*
+ * The control socket's commands (control.c): stats and rules rendered
+ * into out, reload done at once (it may take a moment; the loop waits).
+ */
+static int
+nvmwatchd_command(void *arg, const struct control_request *req,
+    struct buf *out)
+{
+	struct nvmwatchd	*env = arg;
+
+	switch (req->command) {
+	case CONTROL_STATS:
+		if (req->json)
+			stats_render_json(out, nvmwatchd_stats, env);
+		else
+			stats_render_text(out, nvmwatchd_stats, env);
+		return 0;
+	case CONTROL_RULES:
+		if (req->json)
+			rules_list_json(out, env->engine);
+		else
+			rules_list_text(out, env->engine);
+		return 0;
+	case CONTROL_RELOAD:
+		return nvmwatchd_reload(env, out);
+	}
+	buf_puts(out, "unknown command");
+	return -1;
 }
 
 /*
@@ -619,6 +664,14 @@ stats_log(struct nvmwatchd *env)
 	if (env->syslog != NULL) {
 		buf_puts(&b, "stats:");
 		stats_put(&b, &stats_syslog, syslog_in_counters(env->syslog));
+		if (!b.failed)
+			log_info("%s", b.data);
+		buf_reset(&b);
+	}
+	/* The control socket's too, before the line tools read last. */
+	if (env->control != NULL) {
+		buf_puts(&b, "stats:");
+		stats_put(&b, &stats_control, control_counters(env->control));
 		if (!b.failed)
 			log_info("%s", b.data);
 		buf_reset(&b);

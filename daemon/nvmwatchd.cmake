@@ -7,6 +7,7 @@ add_executable(nvmwatchd
 	listen.c
 	log.c
 	output.c
+	rules_list.c
 	sink.c
 	stats.c
 	syslog_in.c
