@@ -3,6 +3,7 @@
  *
  *	nvmwatch decode [-kvw] FILE|-
  *	nvmwatch send [options]
+ *	nvmwatch stats|rules|reload [options]
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,8 +23,11 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "check", check_main },
 	{ "decode", decode_main },
+	{ "reload", reload_main },
 	{ "replay", replay_main },
+	{ "rules", rules_main },
 	{ "send", send_main },
+	{ "stats", stats_main },
 };
 
 static void
@@ -64,13 +68,16 @@ usage(FILE *fp)
 	fputs(
 "usage: nvmwatch check [-v] [-c CONFIG] [-m MACROS_DIR] RULE|DIR...\n"
 "       nvmwatch decode [-kvw] FILE|-\n"
+"       nvmwatch reload [-s SOCKET | -c CONFIG] [-t SECONDS]\n"
 "       nvmwatch replay [-c CONFIG] [-r RULES_DIR] [-m MACROS_DIR] FILE...\n"
+"       nvmwatch rules [-j] [-s SOCKET | -c CONFIG] [-t SECONDS]\n"
 "       nvmwatch send [-v] [-u HOST:PORT | -t HOST:PORT | -o FILE]\n"
 "                [-n COUNT] [-r RATE] [-e ENDPOINTS] [-s SEED]\n"
 "                [--trigger-share F] [--ipv6-share F] [--process-mix LIST]\n"
 "                [--dest-mix LIST] [--truth FILE] [--start EPOCH]\n"
 "                [--duration SECONDS] [--mtu BYTES] [--template-interval N]\n"
 "                [--format ipfix|kv|json] [--octet-counting]\n"
+"       nvmwatch stats [-j] [-s SOCKET | -c CONFIG] [-t SECONDS]\n"
 "\n"
 "check   loads and compiles detection rule files (or every rule of a\n"
 "        directory) and reports each error as file:line:column; -v prints\n"
@@ -99,7 +106,15 @@ usage(FILE *fp)
 "        alerts as JSON lines. A FILE is IPFIX (as send -o writes it) or\n"
 "        the NVM collector's syslog output (key=\"value\" or JSON lines),\n"
 "        told by content, either one optionally gzip-compressed; records\n"
-"        are taken in file order. Bad lines are skipped and counted.\n",
+"        are taken in file order. Bad lines are skipped and counted.\n"
+"stats   prints the running daemon's counters (-j: as JSON);\n"
+"rules   its loaded rules with their live groups, matches and alerts;\n"
+"reload  makes it reload its configuration and rules, and waits for the\n"
+"        outcome. The three ask the daemon's control socket: SOCKET, else\n"
+"        control.path of CONFIG (default " TOOL_CONFIG " when it\n"
+"        exists), else /run/nvmwatch/nvmwatchd.sock; -t: seconds to wait\n"
+"        (10; reload 30). Exit 0: done; 1: the daemon refused (its message\n"
+"        on stderr); 2: no answer (unreachable, timeout, bad reply).\n",
 	    fp);
 }
 

@@ -43,5 +43,9 @@ int	decode_main(int argc, char **argv);
 int	send_main(int argc, char **argv);
 int	check_main(int argc, char **argv);
 int	replay_main(int argc, char **argv);
+/* ctl.c: requests to the daemon's control socket. */
+int	stats_main(int argc, char **argv);
+int	rules_main(int argc, char **argv);
+int	reload_main(int argc, char **argv);
 
 #endif
