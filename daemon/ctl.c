@@ -269,6 +269,10 @@ ctl_send(struct ctl *ctl, const char *p, size_t len)
 		if ((n = send(ctl->fd, p, len, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/* Refused before it read us: its answer may be
+			 * waiting all the same. */
+			if (errno == EPIPE || errno == ECONNRESET)
+				return 0;
 			tool_warn("%s: %s: send", ctl->cmd, ctl->path);
 			return -1;
 		}
@@ -298,6 +302,14 @@ ctl_recv(struct ctl *ctl, struct buf *reply)
 		if (n == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/*
+			 * The daemon closes after its reply; when it left
+			 * input unread (a request too long, a client
+			 * refused), the kernel turns that close into a
+			 * reset, after the reply has been read.
+			 */
+			if (errno == ECONNRESET && reply->len > 0)
+				break;
 			tool_warn("%s: %s: recv", ctl->cmd, ctl->path);
 			return -1;
 		}
