@@ -22,9 +22,14 @@ $(listen_entry udp 127.0.0.1 "$sport")
 $(listen_entry tcp 127.0.0.1 "$sport")
     format: syslog"
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
+# The control socket too (sun_path holds 108 bytes: a short directory).
+sockdir=$(mktemp -d /tmp/nvmvg.XXXXXX) || fail "mktemp"
+trap 'e2e_cleanup; rm -rf "$sockdir"' EXIT
+sock=$sockdir/ctl.sock
 write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
     "rules:" "  directory: $CONF/rules" "  macros: $CONF/macros" \
-    "  emit: both" "  lateness: 1h" "alerts:" "  file: $T/alerts.jsonl"
+    "  emit: both" "  lateness: 1h" "alerts:" "  file: $T/alerts.jsonl" \
+    "control:" "  path: $sock" "  timeout: 1s" "  max_clients: 1"
 now=$(date +%s)
 WAIT_START=90 WAIT_STOP=90 WAIT_RECORDS=90
 start_daemon "$T/nvmwatch.yaml" 4 valgrind -q --leak-check=full \
@@ -53,7 +58,41 @@ s.close()' "$sport"
 m=$(cat "$T/t1.jsonl" "$T/t2.jsonl" "$T/t3.jsonl" | wc -l)
 wait_records "$T/records.jsonl" $((n + m))
 usr1_stats
+# Every control path: each command, a bad request, a refused and a
+# silent client (timed out), and one left open at SIGTERM.
+for args in "rules" "rules -j" "stats" "stats -j"; do
+	# shellcheck disable=SC2086
+	timeout 30 "$NVMWATCH" $args -s "$sock" >/dev/null ||
+	    fail "nvmwatch $args under valgrind"
+done
+timeout 30 "$NVMWATCH" reload -s "$sock" 2>/dev/null
+[ $? -le 1 ] || fail "nvmwatch reload under valgrind: no answer"
+timeout 30 python3 - "$sock" <<'PY' || fail "control clients"
+import socket, sys, time
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(20)
+    s.connect(sys.argv[1])
+    return s
+s = conn()
+s.sendall(b"bogus\n")
+assert s.recv(100).startswith(b"ERR unknown command"), "bad request"
+s.close()
+a = conn()
+time.sleep(0.5)
+b = conn()
+assert b.recv(100) == b"ERR too many clients\n", "refusal"
+assert a.recv(100).startswith(b"ERR no request within"), "timeout"
+PY
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(30)' \
+    "$sock" &
+HOLD=$!
+sleep 0.5
 stop_daemon
+kill "$HOLD" 2>/dev/null
+wait "$HOLD" 2>/dev/null
+[ -e "$sock" ] && fail "the control socket is still there"
 
 cat "$T/valgrind.log"
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC under valgrind"
