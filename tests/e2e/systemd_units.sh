@@ -42,6 +42,10 @@ grep -qx "ExecStart=$prefix/sbin/nvmwatchd -d -f .*/nvmwatch/nvmwatch.yaml" \
 conf_in_unit=$(sed -n 's/^ExecStart=.* -f //p' "$unit")
 [ "$dest$conf_in_unit" = "$conf" ] ||
     fail "the unit's config $conf_in_unit is not the installed $conf"
+# Reload: the installed tool, asking the daemon of that same config.
+grep -qxF "ExecReload=$prefix/bin/nvmwatch reload -c $conf_in_unit" \
+    "$unit" || fail "ExecReload does not run the installed nvmwatch reload"
+grep -qx "RuntimeDirectory=nvmwatch" "$unit" || fail "no RuntimeDirectory"
 
 # The installed config is valid as installed (rules and macros found
 # relative to it).
@@ -53,15 +57,16 @@ if ! command -v systemd-analyze >/dev/null; then
 	exit 77
 fi
 
-# verify checks that ExecStart is executable: the binary is in DESTDIR, so a
-# copy of the unit points there; nothing else changes.
+# verify checks that ExecStart and ExecReload are executable: the binaries
+# are in DESTDIR, so a copy of the unit points there; nothing else changes.
 mkdir -p "$T/verify"
-sed "s|^ExecStart=$prefix/sbin/|ExecStart=$dest$prefix/sbin/|" "$unit" \
+sed -e "s|^ExecStart=$prefix/sbin/|ExecStart=$dest$prefix/sbin/|" \
+    -e "s|^ExecReload=$prefix/bin/|ExecReload=$dest$prefix/bin/|" "$unit" \
     >"$T/verify/nvmwatchd.service"
 cmp -s "$unit" "$T/verify/nvmwatchd.service" &&
     fail "could not point the verify copy at DESTDIR"
-[ "$(diff "$unit" "$T/verify/nvmwatchd.service" | grep -c '^>')" -eq 1 ] ||
-    fail "the verify copy differs in more than ExecStart"
+[ "$(diff "$unit" "$T/verify/nvmwatchd.service" | grep -c '^>')" -eq 2 ] ||
+    fail "the verify copy differs in more than ExecStart and ExecReload"
 if ! timeout 30 systemd-analyze verify --man=no "$T/verify/nvmwatchd.service" \
     >"$T/verify.log" 2>&1; then
 	cat "$T/verify.log" >&2
