@@ -45,6 +45,7 @@ static int	ctl_wait(struct ctl *, short);
 static int	ctl_connect(struct ctl *);
 static int	ctl_send(struct ctl *, const char *, size_t);
 static int	ctl_recv(struct ctl *, struct buf *);
+static int	ctl_err_line(const struct buf *);
 static int	ctl_answer(struct ctl *, const struct buf *);
 
 int
@@ -306,9 +307,11 @@ ctl_recv(struct ctl *ctl, struct buf *reply)
 			 * The daemon closes after its reply; when it left
 			 * input unread (a request too long, a client
 			 * refused), the kernel turns that close into a
-			 * reset, after the reply has been read.
+			 * reset after the reply. Those replies are ERR
+			 * lines: one read whole ends the reply, anything
+			 * else cut by a reset is an error.
 			 */
-			if (errno == ECONNRESET && reply->len > 0)
+			if (errno == ECONNRESET && ctl_err_line(reply))
 				break;
 			tool_warn("%s: %s: recv", ctl->cmd, ctl->path);
 			return -1;
@@ -320,6 +323,14 @@ ctl_recv(struct ctl *ctl, struct buf *reply)
 		}
 	}
 	return 0;
+}
+
+/* 1 when reply holds an ERR status line, LF included. */
+static int
+ctl_err_line(const struct buf *reply)
+{
+	return reply->len > 4 && memcmp(reply->data, "ERR ", 4) == 0 &&
+	    memchr(reply->data, '\n', reply->len) != NULL;
 }
 
 /* OK: the body to stdout, 0. ERR: the message to stderr, 1. */

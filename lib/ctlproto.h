@@ -12,11 +12,11 @@
  *						bytes, no control characters
  *
  * Words are case-sensitive and separated by one space; anything else is
- * an error that names what is wrong. When the daemon closes a connection
- * with input unread (a request too long, a client refused), the kernel
- * may report the close as a reset: a client takes a reset after at least
- * one byte of reply as the end of the reply. Pure: no I/O, no
- * allocation.
+ * an error that names what is wrong; what follows the first line is not
+ * read. When the daemon closes a connection with input unread (a request
+ * too long, a client refused), the kernel may report the close as a
+ * reset: a client takes a reset after a whole ERR line as the end of the
+ * reply. Pure: no I/O, no allocation.
  */
 #ifndef NVMWATCH_CTLPROTO_H
 #define NVMWATCH_CTLPROTO_H
