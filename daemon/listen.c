@@ -161,6 +161,13 @@ fail:
 }
 
 void
+listen_set_output(struct listen *l, struct output *output)
+{
+	if (l != NULL)
+		l->output = output;
+}
+
+void
 listen_shutdown(struct listen *l)
 {
 	struct listener	*ls;

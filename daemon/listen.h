@@ -61,6 +61,9 @@ struct listen_counters {
 struct listen	*listen_new(struct event_base *, const struct config *conf,
 		    struct ipfix_collector *collector, struct syslog_in *syslog,
 		    struct exporter_table *exporters, struct output *output);
+/* The records output the listeners flush after each batch (a reload
+ * that opened another one); NULL: none. */
+void		 listen_set_output(struct listen *, struct output *output);
 /*
  * Stops intake: closes every listener and connection (freeing their
  * sessions). The counters stay readable.

@@ -61,8 +61,6 @@ static int	nvmwatchd_pipeline(struct nvmwatchd *);
 static int	nvmwatchd_events(struct nvmwatchd *);
 static void	nvmwatchd_stop(struct nvmwatchd *);
 static void	nvmwatchd_record(struct record *, void *);
-static void	nvmwatchd_alert(void *, const struct rule *,
-		    const struct row *, double);
 static void	nvmwatchd_tick(evutil_socket_t, short, void *);
 static void	rule_error_log(void *, const struct rule_error *);
 static void	stats_rules(struct nvmwatchd *);
@@ -260,6 +258,13 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		config_error_print(&err);
 		return -1;
 	}
+	env->verbose = verbose;
+	/* Reloads read the same file wherever the daemon is by then. */
+	if ((env->conf_path = realpath(path, NULL)) == NULL &&
+	    (env->conf_path = strdup(path)) == NULL) {
+		log_warn("config path");
+		return -1;
+	}
 	level = env->conf->log_level + verbose;
 	log_setlevel(level > LOG_DEBUG ? LOG_DEBUG : level);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
@@ -272,13 +277,25 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 	}
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
-	env->listen = listen_new(env->base, env->conf, env->collector,
-	    env->syslog, env->exporters, env->output);
-	if (env->listen == NULL)
+	if ((env->listen = nvmwatchd_listen(env, env->conf,
+	    env->output)) == NULL)
 		return -1;
+	env->listen_conf = config_ref(env->conf);
 	exporter_set_free_hook(env->exporters, stats_final_udp, env);
-	listen_set_free_hook(env->listen, stats_final_tcp, env);
 	return 0;
+}
+
+struct listen *
+nvmwatchd_listen(struct nvmwatchd *env, const struct config *conf,
+    struct output *output)
+{
+	struct listen	*l;
+
+	l = listen_new(env->base, conf, env->collector, env->syslog,
+	    env->exporters, output);
+	if (l != NULL)
+		listen_set_free_hook(l, stats_final_tcp, env);
+	return l;
 }
 
 /* Dictionary, decoder, enrichment, rules and the output files. */
@@ -336,6 +353,7 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 	if (conf->nsinks > 0 &&
 	    (env->sinks = sink_set_new(env->base, conf)) == NULL)
 		return -1;
+	env->sink_conf = config_ref(conf);
 	if (conf->records_file != NULL &&
 	    (env->output = output_open(conf->records_file,
 	    conf->records_json)) == NULL) {
@@ -403,7 +421,11 @@ nvmwatchd_stop(struct nvmwatchd *env)
 			event_del(env->ev_tick);
 		if (env->ev_timer != NULL)
 			event_del(env->ev_timer);
+		/* Retired sinks drain here, not on their timer. */
+		if (env->ev_retire != NULL)
+			event_del(env->ev_retire);
 		sink_set_drain(env->sinks);
+		sink_set_drain(env->retired);
 		stats_log(env);
 	}
 	/* The UDP sessions still live were just listed by stats_log(). */
@@ -415,6 +437,12 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	engine_free(env->engine);
 	output_close(env->alerts);
 	sink_set_free(env->sinks);
+	nvmwatchd_retired_free(env);
+	if (env->ev_retire != NULL)
+		event_free(env->ev_retire);
+	config_free(env->listen_conf);
+	config_free(env->sink_conf);
+	free(env->conf_path);
 	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
 	    i++)
 		if (env->ev_signal[i] != NULL)
@@ -453,7 +481,7 @@ nvmwatchd_record(struct record *rec, void *arg)
 	output_flush(env->alerts);
 }
 
-static void
+void
 nvmwatchd_alert(void *arg, const struct rule *rule, const struct row *row,
     double now)
 {
@@ -572,6 +600,7 @@ static void
 nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct nvmwatchd	*env = arg;
+	struct buf		 msg;
 
 	switch (sig) {
 	case SIGTERM:
@@ -580,7 +609,9 @@ nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(env->base);
 		break;
 	case SIGHUP:
-		log_warnx("SIGHUP: reload is not implemented yet; ignored");
+		memset(&msg, 0, sizeof(msg));
+		nvmwatchd_reload(env, &msg);
+		buf_free(&msg);
 		break;
 	case SIGUSR1:
 		/* After logrotate: the files are reopened by path. */

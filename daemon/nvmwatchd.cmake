@@ -2,6 +2,7 @@
 # libsystemd are linked here only.
 add_executable(nvmwatchd
 	nvmwatchd.c
+	reload.c
 	exporter.c
 	listen.c
 	log.c

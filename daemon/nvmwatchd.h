@@ -55,6 +55,17 @@ struct nvmwatchd {
 	struct metrics		*metrics;	/* GET /metrics; NULL: off */
 	uint64_t		 reloads;	/* reloads applied */
 	uint64_t		 reload_failures; /* reloads refused */
+
+	/* For reloads (reload.c). */
+	char			*conf_path;	/* absolute: the daemon may have
+						   left its directory */
+	int			 verbose;	/* -v given */
+	struct config		*listen_conf;	/* what listen borrows */
+	struct config		*sink_conf;	/* what sinks borrows */
+	struct sink_set		*retired;	/* replaced sinks, draining */
+	struct config		*retired_conf;
+	double			 retired_deadline;
+	struct event		*ev_retire;
 };
 
 /*
@@ -65,6 +76,20 @@ struct nvmwatchd {
  * See reload.c.
  */
 int	nvmwatchd_reload(struct nvmwatchd *, struct buf *msg);
+/* Frees the sinks a reload retired, counting what they still held as
+ * dropped. No-op without any. */
+void	nvmwatchd_retired_free(struct nvmwatchd *);
+
+/* In nvmwatchd.c, for the reload: */
+struct row;
+struct rule;
+/* The engine's alert callback: the alerts file and the sinks. */
+void	nvmwatchd_alert(void *env, const struct rule *, const struct row *,
+	    double now);
+/* The listeners of conf, delivering to env's decoders and flushing output
+ * (may be NULL); NULL on failure (logged). */
+struct listen *nvmwatchd_listen(struct nvmwatchd *, const struct config *conf,
+	    struct output *output);
 
 
 #endif
