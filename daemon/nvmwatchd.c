@@ -410,6 +410,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 {
 	size_t	i;
 
+	env->stopping = 1;
 	if (env->listen != NULL) {
 		listen_shutdown(env->listen);
 		output_flush(env->output);

@@ -66,6 +66,8 @@ struct nvmwatchd {
 	struct config		*retired_conf;
 	double			 retired_deadline;
 	struct event		*ev_retire;
+	int			 stopping;	/* in nvmwatchd_stop(): no
+						   reloads */
 };
 
 /*

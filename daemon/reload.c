@@ -68,6 +68,7 @@ static int	reload_listen(struct nvmwatchd *, struct reload *,
 static void	reload_commit(struct nvmwatchd *, struct reload *,
 		    struct buf *);
 static void	reload_discard(struct reload *);
+static void	reload_dropped(const struct engine *);
 static void	reload_rule_error(void *, const struct rule_error *);
 static void	reload_retire(struct nvmwatchd *, struct sink_set *,
 		    struct config *);
@@ -90,6 +91,10 @@ nvmwatchd_reload(struct nvmwatchd *env, struct buf *msg)
 
 	memset(&r, 0, sizeof(r));
 	buf_reset(msg);
+	if (env->stopping) {
+		buf_puts(msg, "shutting down: no reload");
+		return -1;
+	}
 	sd_notify(0, "RELOADING=1\nSTATUS=reloading");
 	log_info("reloading %s", env->conf_path);
 	if (reload_prepare(env, &r, msg) == -1) {
@@ -261,6 +266,8 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	 * through the sinks they were routed to. */
 	if (r->conf->flush_on_shutdown)
 		engine_flush(old, loop_now(env->base));
+	else
+		reload_dropped(old);
 	output_flush(env->alerts);
 	engine_free(old);
 	env->engine = r->engine;
@@ -308,6 +315,25 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	config_free(env->conf);
 	env->conf = r->conf;
 	r->conf = NULL;
+}
+
+/* rules.flush_on_shutdown: no: the groups of changed and removed rules
+ * go with them; say how many. */
+static void
+reload_dropped(const struct engine *old)
+{
+	struct engine_rule_stats	st;
+	uint64_t			groups = 0;
+	size_t				i;
+
+	for (i = 0; i < engine_nrules(old); i++) {
+		engine_rule_stats(old, i, &st);
+		groups += st.window.groups_live;
+	}
+	if (groups > 0)
+		log_warnx("reload: %llu open groups of changed or removed "
+		    "rules dropped (rules.flush_on_shutdown is no)",
+		    (unsigned long long)groups);
 }
 
 static void
