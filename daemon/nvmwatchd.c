@@ -51,6 +51,7 @@ struct nvmwatchd {
 	struct output		*alerts;
 	struct sink_set		*sinks;		/* sinks:; NULL: none */
 	struct listen		*listen;
+	struct listen_fds	 passed;	/* by systemd; kept for listen */
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
 	struct event		*ev_tick;
@@ -296,8 +297,10 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 	}
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
-	env->listen = listen_new(env->base, env->conf, env->collector,
-	    env->syslog, env->exporters, env->output);
+	if (listen_fds_from_systemd(&env->passed) == -1)
+		return -1;
+	env->listen = listen_new_fds(env->base, env->conf, env->collector,
+	    env->syslog, env->exporters, env->output, &env->passed);
 	if (env->listen == NULL)
 		return -1;
 	exporter_set_free_hook(env->exporters, stats_final_udp, env);
@@ -434,6 +437,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	if (env->exporters != NULL)
 		exporter_set_free_hook(env->exporters, NULL, NULL);
 	listen_free(env->listen);
+	listen_fds_close(&env->passed);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
 	engine_free(env->engine);
