@@ -652,7 +652,12 @@ listen_event(struct listen *l, struct listener *ls)
 	return 0;
 }
 
-/* SO_RCVBUF as configured; SO_RCVBUFFORCE first, which root may use. */
+/*
+ * SO_RCVBUF as configured; SO_RCVBUFFORCE first, which root may use. A
+ * passed socket keeps a larger buffer: systemd may have set one
+ * (ReceiveBuffer=) that the service, without privileges, could not set
+ * again. A socket of our own has the kernel's default, no choice.
+ */
 static void
 listen_rcvbuf(struct listen *l, struct listener *ls)
 {
@@ -662,6 +667,12 @@ listen_rcvbuf(struct listen *l, struct listener *ls)
 	if (l->rcvbuf == 0)
 		return;
 	want = l->rcvbuf > INT32_MAX / 2 ? INT32_MAX / 2 : (int)l->rcvbuf;
+	if (ls->passed && getsockopt(ls->fd, SOL_SOCKET, SO_RCVBUF, &have,
+	    &len) == 0 && have / 2 >= want) {
+		log_debug("%s: receive buffer %d bytes", ls->name, have);
+		return;
+	}
+	len = sizeof(have);
 	if ((geteuid() != 0 || setsockopt(ls->fd, SOL_SOCKET, SO_RCVBUFFORCE,
 	    &want, sizeof(want)) == -1) && setsockopt(ls->fd, SOL_SOCKET,
 	    SO_RCVBUF, &want, sizeof(want)) == -1)
