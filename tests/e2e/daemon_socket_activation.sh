@@ -13,6 +13,8 @@
 #  3. Refused starts, exit 1 with the exact message: an unknown name, an
 #     AF_UNIX socket, a configured syslog listener on a passed IPFIX
 #     socket.
+#  4. When it is installed, systemd's own systemd-socket-activate passes
+#     the socket (its LISTEN_FDNAMES, not ours).
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
 LAUNCH=$(cd "$(dirname "$0")" && pwd)/sd_launch.py
@@ -97,8 +99,8 @@ wait_records "$T/records.jsonl" $((n1 + n2 + n3))
 nvm_send tcp 127.0.0.1 "$port_st" "$T/truth_st.jsonl" -n 200 -e 2 -s 10 \
     --format json
 n4=$(lines "$T/truth_st.jsonl")
-n=$((n1 + n2 + n3 + n4))
-wait_records "$T/records.jsonl" "$n"
+total=$((n1 + n2 + n3 + n4))
+wait_records "$T/records.jsonl" "$total"
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
 
@@ -113,7 +115,7 @@ strip "$T/records_lines.jsonl" >"$T/records_lines.stripped"
 same_records "$T/truth_lines.stripped" "$T/records_lines.stripped"
 
 expect_stat records -eq $((n1 + n2))
-expect_stat records_written -eq "$n"
+expect_stat records_written -eq "$total"
 expect_stat malformed -eq 0
 expect_stat seq_gaps -eq 0
 expect_stat udp_datagrams -gt 0
@@ -156,4 +158,32 @@ LISTEN=$(syslog_listen_entry udp 127.0.0.1 "$port_u")
 write_config "$T/nvmwatch.yaml" "$T/mismatch.jsonl"
 refused mismatch "line 2: syslog udp 127.0.0.1:$port_u: held by udp 127.0.0.1:$port_u, passed by systemd as \"ipfix\"" \
     "ipfix:udp:127.0.0.1:$port_u"
-echo "ok: $n records through passed sockets ($n1 UDP, $n2 TCP, $n3 + $n4 lines); default name; 3 refusals"
+
+# 4. systemd-socket-activate binds the port and executes the daemon (same
+# pid) at the first datagram, which waits in the socket meanwhile.
+activate=skipped
+if command -v systemd-socket-activate >/dev/null; then
+	port_a=$(free_port 127.0.0.1) || fail "no free port"
+	LISTEN=$(listen_entry udp 127.0.0.1 "$port_a")
+	write_config "$T/nvmwatch.yaml" "$T/activate.jsonl"
+	systemd-socket-activate -d -l "127.0.0.1:$port_a" --fdname=ipfix \
+	    "$NVMWATCHD" -d -f "$T/nvmwatch.yaml" >"$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until 10 'grep -q "^Listening on 127.0.0.1:$port_a" "$T/daemon.log"' ||
+	    fail "systemd-socket-activate did not listen"
+	nvm_send udp 127.0.0.1 "$port_a" "$T/truth_a1.jsonl" -n 1 -e 1 -s 12
+	wait_until 20 'grep -q "^started" "$T/daemon.log"' ||
+	    fail "the activated daemon did not start"
+	has_line "listening on udp 127.0.0.1:$port_a (passed by systemd as \"ipfix\")"
+	nvm_send udp 127.0.0.1 "$port_a" "$T/truth_a2.jsonl" -n 200 -e 2 -s 13 \
+	    -r 20000
+	cat "$T/truth_a1.jsonl" "$T/truth_a2.jsonl" >"$T/truth_activate.jsonl"
+	wait_records "$T/activate.jsonl" "$(lines "$T/truth_activate.jsonl")"
+	stop_daemon
+	[ "$DAEMON_RC" -eq 0 ] || fail "activated: exit status $DAEMON_RC"
+	same_records "$T/truth_activate.jsonl" "$T/activate.jsonl"
+	activate="$(lines "$T/activate.jsonl") records"
+fi
+echo "ok: $total records through passed sockets ($n1 UDP, $n2 TCP," \
+    "$n3 + $n4 lines); default name; 3 refusals;" \
+    "systemd-socket-activate: $activate"
