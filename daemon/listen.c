@@ -248,6 +248,14 @@ passed_socket(struct listen_passed *p)
 		    "socket of IPv4 or IPv6", p->fd, p->name);
 		return -1;
 	}
+	/* Unbound, listen(2) would pick a port at random. */
+	if ((ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port) == 0) {
+		log_warnx("fd %d passed by systemd as \"%s\": not bound",
+		    p->fd, p->name);
+		return -1;
+	}
 	p->proto = type == SOCK_DGRAM ? CONFIG_IPFIX_UDP : CONFIG_IPFIX_TCP;
 	if ((flags = fcntl(p->fd, F_GETFL)) == -1 ||
 	    fcntl(p->fd, F_SETFL, flags | O_NONBLOCK) == -1 ||

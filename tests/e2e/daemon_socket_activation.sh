@@ -11,8 +11,8 @@
 #  2. systemd's default name, the socket unit's (nvmwatchd.socket), is
 #     IPFIX.
 #  3. Refused starts, exit 1 with the exact message: an unknown name, an
-#     AF_UNIX socket, a configured syslog listener on a passed IPFIX
-#     socket.
+#     AF_UNIX socket, an unbound TCP socket, a configured syslog listener
+#     on a passed IPFIX socket.
 #  4. When it is installed, systemd's own systemd-socket-activate passes
 #     the socket (its LISTEN_FDNAMES, not ours).
 . "$(dirname "$0")/e2e_lib.sh" "$@"
@@ -154,6 +154,8 @@ refused bogus "fd 4 passed by systemd as \"bogus\": unknown name (FileDescriptor
     fail "bogus: fd 3, a good socket, was reported"
 refused unix "fd 3 passed by systemd as \"ipfix\": not a UDP or TCP socket of IPv4 or IPv6" \
     ipfix:unix:-:0
+refused unbound "fd 3 passed by systemd as \"ipfix\": not bound" \
+    ipfix:tcpnb:-:0
 LISTEN=$(syslog_listen_entry udp 127.0.0.1 "$port_u")
 write_config "$T/nvmwatch.yaml" "$T/mismatch.jsonl"
 refused mismatch "line 2: syslog udp 127.0.0.1:$port_u: held by udp 127.0.0.1:$port_u, passed by systemd as \"ipfix\"" \
@@ -185,5 +187,5 @@ if command -v systemd-socket-activate >/dev/null; then
 	activate="$(lines "$T/activate.jsonl") records"
 fi
 echo "ok: $total records through passed sockets ($n1 UDP, $n2 TCP," \
-    "$n3 + $n4 lines); default name; 3 refusals;" \
+    "$n3 + $n4 lines); default name; 4 refusals;" \
     "systemd-socket-activate: $activate"

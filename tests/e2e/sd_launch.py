@@ -8,6 +8,7 @@ Each SPEC is NAME:KIND:ADDRESS:PORT, KIND one of
   tcp     a bound, listening TCP socket
   tcpnl   a bound TCP socket that is not listening yet
   unix    an AF_UNIX datagram socket (ADDRESS and PORT are ignored)
+  tcpnb   a TCP socket that is not bound (ADDRESS and PORT are ignored)
 PORT 0 takes a free port. The sockets become fds 3, 4, ... in order;
 LISTEN_FDS, LISTEN_FDNAMES (the NAMEs, ':'-separated) and LISTEN_PID
 (this process's pid, which exec keeps; --pid overrides it) are set, and
@@ -24,6 +25,8 @@ FIRST = 3  # SD_LISTEN_FDS_START
 def make(kind, addr, port):
     if kind == "unix":
         return socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if kind == "tcpnb":
+        return socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     if kind == "udp":
         s = socket.socket(fam, socket.SOCK_DGRAM)
