@@ -277,6 +277,8 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 	}
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
+	if (listen_fds_from_systemd(&env->passed) == -1)
+		return -1;
 	if ((env->listen = nvmwatchd_listen(env, env->conf,
 	    env->output)) == NULL)
 		return -1;
@@ -291,8 +293,8 @@ nvmwatchd_listen(struct nvmwatchd *env, const struct config *conf,
 {
 	struct listen	*l;
 
-	l = listen_new(env->base, conf, env->collector, env->syslog,
-	    env->exporters, output);
+	l = listen_new_fds(env->base, conf, env->collector, env->syslog,
+	    env->exporters, output, &env->passed);
 	if (l != NULL)
 		listen_set_free_hook(l, stats_final_tcp, env);
 	return l;
@@ -433,6 +435,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	if (env->exporters != NULL)
 		exporter_set_free_hook(env->exporters, NULL, NULL);
 	listen_free(env->listen);
+	listen_fds_close(&env->passed);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
 	engine_free(env->engine);

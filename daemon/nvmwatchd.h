@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "listen.h"
 #include "log.h"
 
 struct buf;
@@ -40,6 +41,7 @@ struct nvmwatchd {
 	struct output		*alerts;
 	struct sink_set		*sinks;		/* sinks:; NULL: none */
 	struct listen		*listen;
+	struct listen_fds	 passed;	/* by systemd; kept for reloads */
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
 	struct event		*ev_tick;
