@@ -24,6 +24,7 @@
 #include "exporter.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
 #include "nvmwatchd.h"
 #include "output.h"
 #include "rule.h"
@@ -284,6 +285,11 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		return -1;
 	env->listen_conf = config_ref(env->conf);
 	exporter_set_free_hook(env->exporters, stats_final_udp, env);
+	env->start_time = time(NULL);
+	if (env->conf->metrics_address != NULL &&
+	    (env->metrics = metrics_new(env->base, env->conf,
+	    nvmwatchd_stats, env)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -413,6 +419,9 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	size_t	i;
 
 	env->stopping = 1;
+	/* No scrape sees the counters while they wind down. */
+	metrics_free(env->metrics);
+	env->metrics = NULL;
 	if (env->listen != NULL) {
 		listen_shutdown(env->listen);
 		output_flush(env->output);
@@ -719,6 +728,62 @@ stats_rules(struct nvmwatchd *env)
 			log_info("%s", b.data);
 	}
 	buf_free(&b);
+}
+
+/*
+ * The counters of `nvmwatch stats` and /metrics; see nvmwatchd.h. A
+ * module with counters adds its visit here and its table to stats.c.
+ */
+void
+nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
+{
+	struct nvmwatchd		*env = arg;
+	struct daemon_counters		 d;
+	struct engine_rule_stats	 st;
+	size_t				 i;
+
+	memset(&d, 0, sizeof(d));
+	d.records = env->records;
+	d.enrich_failed = env->enrich_failed;
+	d.final_suppressed = env->final_suppressed;
+	d.reloads = env->reloads;
+	d.reload_failures = env->reload_failures;
+	d.rules_loaded = env->engine != NULL ? engine_nrules(env->engine) : 0;
+	d.start_time = (uint64_t)env->start_time;
+	fn(fnarg, &stats_daemon, NULL, NULL, &d);
+	if (env->listen != NULL)
+		fn(fnarg, &stats_listen, NULL, NULL,
+		    listen_counters(env->listen));
+	if (env->exporters != NULL)
+		fn(fnarg, &stats_exporter, NULL, NULL,
+		    exporter_counters(env->exporters));
+	if (env->collector != NULL)
+		fn(fnarg, &stats_ipfix, NULL, NULL,
+		    ipfix_collector_totals(env->collector));
+	if (env->syslog != NULL)
+		fn(fnarg, &stats_syslog, NULL, NULL,
+		    syslog_in_counters(env->syslog));
+	if (env->enrich != NULL)
+		fn(fnarg, &stats_enrich, NULL, NULL,
+		    enrich_counters(env->enrich));
+	if (env->output != NULL)
+		fn(fnarg, &stats_output, NULL, NULL,
+		    output_counters(env->output));
+	if (env->alerts != NULL)
+		fn(fnarg, &stats_alerts, NULL, NULL,
+		    output_counters(env->alerts));
+	for (i = 0; env->engine != NULL && i < engine_nrules(env->engine);
+	    i++) {
+		engine_rule_stats(env->engine, i, &st);
+		fn(fnarg, &stats_rule, "rule",
+		    engine_rule(env->engine, i)->short_name, &st);
+	}
+	for (i = 0; i < sink_set_count(env->sinks); i++)
+		fn(fnarg, &stats_sink, "sink", sink_name(env->sinks, i),
+		    sink_counters(env->sinks, i));
+	if (env->metrics != NULL)
+		fn(fnarg, &stats_metrics, NULL, NULL,
+		    metrics_counters(env->metrics));
 }
 
 /*

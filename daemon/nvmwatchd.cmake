@@ -6,6 +6,7 @@ add_executable(nvmwatchd
 	exporter.c
 	listen.c
 	log.c
+	metrics.c
 	output.c
 	sink.c
 	stats.c

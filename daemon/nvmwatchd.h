@@ -8,9 +8,11 @@
 #define NVMWATCHD_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "listen.h"
 #include "log.h"
+#include "statsfmt.h"
 
 struct buf;
 struct config;
@@ -57,6 +59,7 @@ struct nvmwatchd {
 	struct metrics		*metrics;	/* GET /metrics; NULL: off */
 	uint64_t		 reloads;	/* reloads applied */
 	uint64_t		 reload_failures; /* reloads refused */
+	time_t			 start_time;	/* wall clock at start-up */
 
 	/* For reloads (reload.c). */
 	char			*conf_path;	/* absolute: the daemon may have
@@ -95,5 +98,13 @@ void	nvmwatchd_alert(void *env, const struct rule *, const struct row *,
 struct listen *nvmwatchd_listen(struct nvmwatchd *, const struct config *conf,
 	    struct output *output);
 
+/*
+ * The daemon's stats source (statsfmt.h), env a struct nvmwatchd: its
+ * own counters, the listeners, UDP sessions, decoder totals, syslog
+ * input, enrichment, the records and alerts files (when open), one set
+ * per rule (label rule, its short name) and per sink (label sink), and
+ * the metrics endpoint. Not per exporter: those are the stats: lines'.
+ */
+void	nvmwatchd_stats(void *env, stats_visit_fn *fn, void *arg);
 
 #endif
