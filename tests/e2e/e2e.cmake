@@ -39,6 +39,7 @@ if(TARGET nvmwatchd)
 	nvmwatch_e2e(sinks_rsyslog 120)
 	nvmwatch_e2e(sinks_more 120)
 	nvmwatch_e2e(sinks_tls 120)
+	nvmwatch_e2e(daemon_metrics 90)
 	# The installed tree: needs the build directory for cmake --install.
 	add_test(NAME e2e.systemd_units
 		COMMAND timeout 120 bash
