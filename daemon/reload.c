@@ -81,7 +81,7 @@ static const char *const listen_sections[] = {
 };
 static const char *const sink_sections[] = { "sinks", NULL };
 static const char *const restart_sections[] = {
-	"sessions", "limits", "enrich", "fields", "control", NULL
+	"sessions", "limits", "enrich", "fields", "control", "metrics", NULL
 };
 
 int

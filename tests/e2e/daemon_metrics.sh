@@ -12,7 +12,9 @@
 #  3. HEAD answers 200 without a body, another path 404, POST 405, and
 #     the endpoint counts them;
 #  4. a second daemon whose metrics port is taken does not start and
-#     names the address and port.
+#     names the address and port;
+#  5. a reload that changes metrics: says it needs a restart, and the
+#     endpoint stays where it was, counting the reload.
 # Skipped (77) without python3-prometheus-client.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
@@ -233,6 +235,17 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "a second daemon on the metrics port exited $rc"
 grep -q "bind metrics 127.0.0.1:$mport: Address already in use" \
     "$T/second.err" || fail "the bind failure: $(cat "$T/second.err")"
+
+# 5. A reload does not move the endpoint: the change waits for a restart.
+sed -i "s/port: $mport\$/port: $port2/" "$T/nvmwatch.yaml"
+kill -HUP "$DAEMON_PID"
+msg="reload: metrics: changed; the new settings take effect at the next restart"
+wait_until 10 'grep -qF "$msg" "$T/daemon.log"' ||
+    fail "the reload did not report the metrics: change"
+scrape "$T/m3.txt"
+check_exposition "$T/m3.txt" "nvmwatch_daemon_reloads_total=1" \
+    "nvmwatch_daemon_reload_failures_total=0" \
+    "nvmwatch_daemon_records_total=$n"
 
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
