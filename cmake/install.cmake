@@ -45,6 +45,7 @@ install(FILES conf/logrotate.d/nvmwatch
 configure_file(systemd/nvmwatchd.service.in
 	${CMAKE_CURRENT_BINARY_DIR}/systemd/nvmwatchd.service @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/systemd/nvmwatchd.service
+	systemd/nvmwatchd.socket
 	DESTINATION ${NVMWATCH_UNITDIR})
 install(FILES systemd/sysusers.d/nvmwatch.conf
 	DESTINATION ${NVMWATCH_SYSUSERSDIR})

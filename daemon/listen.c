@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <systemd/sd-daemon.h>
 
 #include "cidr.h"
 #include "config.h"
@@ -38,6 +40,7 @@
 #define ACCEPT_PAUSE		1	/* seconds, when out of descriptors */
 #define DEFAULT_PORT		"2055"
 #define DEFAULT_SYSLOG_PORT	"514"
+#define UNIT_FDNAME		"nvmwatchd.socket"	/* systemd's default */
 
 /*
  * The counter of that name for the format's traffic: struct
@@ -57,6 +60,13 @@ struct listener {
 	uint32_t		 drops;		/* last SO_RXQ_OVFL value */
 	char			 name[96];	/* "udp 127.0.0.1:2055",
 						   "syslog tcp [::1]:514" */
+
+	/* A socket systemd passed (passed is 1); else unused. */
+	int			 passed;
+	int			 served;	/* a configured listener's */
+	int			 v6only;	/* IPV6_V6ONLY */
+	struct sockaddr_storage	 addr;		/* bound to */
+	char			 fdname[64];
 };
 
 struct tcp_conn {
@@ -95,11 +105,24 @@ struct listen {
 	void				*free_arg;
 };
 
+static int	passed_check(struct listen_passed *, int, const char *);
+static int	passed_format(const char *, enum config_format *);
+static int	passed_socket(struct listen_passed *);
+static int	listen_adopt(struct listen *, const struct listen_passed *);
+static int	listen_adopt_socket(struct listen *, struct listener *);
+static int	listen_served(struct listen *, const struct config_listener *,
+		    const struct sockaddr *, const char *);
+static int	listen_covers(const struct listener *,
+		    const struct sockaddr *);
+static void	listen_unserved(struct listen *);
 static int	listen_config(struct listen *, const struct config_listener *);
 static int	listen_bind(struct listen *, const struct config_listener *,
 		    const char *, const char *);
+static void	listen_name(char *, size_t, enum config_format,
+		    enum config_proto, int, const char *, const char *);
 static int	listen_socket(struct listen *, struct listener *,
 		    const struct addrinfo *);
+static int	listen_event(struct listen *, struct listener *);
 static int	listen_udp_buffers(struct listen *);
 static void	listen_rcvbuf(struct listen *, struct listener *);
 static void	listener_free(struct listener *);
@@ -124,10 +147,139 @@ static int	tcp_message(struct tcp_conn *, struct evbuffer *, double);
 static void	tcp_event(struct bufferevent *, short, void *);
 static void	tcp_syslog_end(struct tcp_conn *, int);
 
+int
+listen_fds_from_systemd(struct listen_fds *out)
+{
+	char	**names = NULL;
+	int	  i, n, rv = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((n = sd_listen_fds_with_names(1, &names)) < 0) {
+		log_warnx("LISTEN_FDS: %s", strerror(-n));
+		return -1;
+	}
+	if (n > 0 && (out->fds = calloc(n, sizeof(*out->fds))) == NULL) {
+		log_warn("passed sockets");
+		rv = -1;
+	}
+	/* Every socket is checked, so that one run names every bad one. */
+	for (i = 0; i < n; i++) {
+		if (out->fds != NULL && passed_check(&out->fds[out->n++],
+		    SD_LISTEN_FDS_START + i, names[i]) == -1)
+			rv = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rv == -1) {
+		/* None is used: close them all, the unexamined ones too. */
+		for (i = 0; i < n; i++)
+			close(SD_LISTEN_FDS_START + i);
+		free(out->fds);
+		memset(out, 0, sizeof(*out));
+	}
+	return rv;
+}
+
+void
+listen_fds_close(struct listen_fds *passed)
+{
+	size_t	i;
+
+	for (i = 0; i < passed->n; i++)
+		close(passed->fds[i].fd);
+	free(passed->fds);
+	memset(passed, 0, sizeof(*passed));
+}
+
+/* One passed socket: its name, then what kind of socket it is. */
+static int
+passed_check(struct listen_passed *p, int fd, const char *name)
+{
+	p->fd = fd;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (passed_format(name, &p->format) == -1) {
+		log_warnx("fd %d passed by systemd as \"%s\": unknown name "
+		    "(FileDescriptorName= ipfix or syslog)", fd, name);
+		return -1;
+	}
+	return passed_socket(p);
+}
+
+/*
+ * "ipfix" and "syslog" say the format. systemd names a socket after its
+ * unit when FileDescriptorName= is not set: nvmwatchd.socket, whose
+ * default port is IPFIX's. Anything else would be a guess.
+ */
+static int
+passed_format(const char *name, enum config_format *format)
+{
+	if (strcmp(name, "ipfix") == 0 || strcmp(name, UNIT_FDNAME) == 0)
+		*format = CONFIG_FORMAT_IPFIX;
+	else if (strcmp(name, "syslog") == 0)
+		*format = CONFIG_FORMAT_SYSLOG;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * A UDP or TCP socket of IPv4 or IPv6 (nothing else carries IPFIX or
+ * syslog here); made close-on-exec and non-blocking.
+ */
+static int
+passed_socket(struct listen_passed *p)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	int			 type, proto, flags;
+	socklen_t		 olen = sizeof(type);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_TYPE, &type, &olen) == -1 ||
+	    getsockname(p->fd, (struct sockaddr *)&ss, &len) == -1) {
+		log_warn("fd %d passed by systemd as \"%s\"", p->fd, p->name);
+		return -1;
+	}
+	olen = sizeof(proto);
+	if ((ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+	    getsockopt(p->fd, SOL_SOCKET, SO_PROTOCOL, &proto, &olen) == -1 ||
+	    !((type == SOCK_DGRAM && proto == IPPROTO_UDP) ||
+	    (type == SOCK_STREAM && proto == IPPROTO_TCP))) {
+		log_warnx("fd %d passed by systemd as \"%s\": not a UDP or TCP "
+		    "socket of IPv4 or IPv6", p->fd, p->name);
+		return -1;
+	}
+	/* Unbound, listen(2) would pick a port at random. */
+	if ((ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port) == 0) {
+		log_warnx("fd %d passed by systemd as \"%s\": not bound",
+		    p->fd, p->name);
+		return -1;
+	}
+	p->proto = type == SOCK_DGRAM ? CONFIG_IPFIX_UDP : CONFIG_IPFIX_TCP;
+	if ((flags = fcntl(p->fd, F_GETFL)) == -1 ||
+	    fcntl(p->fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(p->fd, F_SETFD, FD_CLOEXEC) == -1) {
+		log_warn("fd %d passed by systemd as \"%s\"", p->fd, p->name);
+		return -1;
+	}
+	return 0;
+}
+
 struct listen *
 listen_new(struct event_base *base, const struct config *conf,
     struct ipfix_collector *collector, struct syslog_in *syslog,
     struct exporter_table *exporters, struct output *output)
+{
+	return listen_new_fds(base, conf, collector, syslog, exporters,
+	    output, NULL);
+}
+
+struct listen *
+listen_new_fds(struct event_base *base, const struct config *conf,
+    struct ipfix_collector *collector, struct syslog_in *syslog,
+    struct exporter_table *exporters, struct output *output,
+    const struct listen_fds *passed)
 {
 	struct listen	*l;
 	size_t		 i;
@@ -151,13 +303,25 @@ listen_new(struct event_base *base, const struct config *conf,
 	l->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(10);
 	TAILQ_INIT(&l->listeners);
 	TAILQ_INIT(&l->conns);
+	/* Passed first: the configured listeners are checked against them. */
+	for (i = 0; passed != NULL && i < passed->n; i++)
+		if (listen_adopt(l, &passed->fds[i]) == -1)
+			goto fail;
 	for (i = 0; i < conf->nlisteners; i++)
 		if (listen_config(l, &conf->listeners[i]) == -1)
 			goto fail;
+	listen_unserved(l);
 	return l;
 fail:
 	listen_free(l);
 	return NULL;
+}
+
+void
+listen_set_output(struct listen *l, struct output *output)
+{
+	if (l != NULL)
+		l->output = output;
 }
 
 void
@@ -223,6 +387,152 @@ listener_free(struct listener *ls)
 	free(ls);
 }
 
+/*
+ * A listener on a duplicate of a passed socket: the caller keeps the
+ * original, to build listeners from it again.
+ */
+static int
+listen_adopt(struct listen *l, const struct listen_passed *p)
+{
+	struct listener	*ls;
+
+	if (p->format == CONFIG_FORMAT_SYSLOG && l->syslog == NULL) {
+		log_warnx("fd %d passed by systemd as \"%s\": a syslog socket "
+		    "without syslog input", p->fd, p->name);
+		return -1;
+	}
+	if (p->proto == CONFIG_IPFIX_UDP && l->msgs == NULL &&
+	    listen_udp_buffers(l) == -1)
+		return -1;
+	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
+		log_warn("listen");
+		return -1;
+	}
+	ls->l = l;
+	ls->proto = p->proto;
+	ls->format = p->format;
+	ls->passed = 1;
+	memcpy(ls->fdname, p->name, sizeof(ls->fdname));
+	snprintf(ls->name, sizeof(ls->name), "fd %d", p->fd);
+	TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
+	if ((ls->fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		log_warn("fd %d passed by systemd as \"%s\": dup", p->fd,
+		    p->name);
+		return -1;
+	}
+	return listen_adopt_socket(l, ls);
+}
+
+/*
+ * Names the listener after the socket's address, treats it as a bound
+ * one (receive buffer, drop counting; TCP listening) and registers it.
+ */
+static int
+listen_adopt_socket(struct listen *l, struct listener *ls)
+{
+	char		 host[64], serv[8];	/* numeric; "%scope" too */
+	socklen_t	 len = sizeof(ls->addr);
+	int		 on = 1, acc = 0, error;
+
+	if (getsockname(ls->fd, (struct sockaddr *)&ls->addr, &len) == -1) {
+		log_warn("%s: getsockname", ls->name);
+		return -1;
+	}
+	if ((error = getnameinfo((struct sockaddr *)&ls->addr, len, host,
+	    sizeof(host), serv, sizeof(serv), NI_NUMERICHOST |
+	    NI_NUMERICSERV)) != 0) {
+		log_warnx("%s: %s", ls->name, gai_strerror(error));
+		return -1;
+	}
+	listen_name(ls->name, sizeof(ls->name), ls->format, ls->proto,
+	    ls->addr.ss_family, host, serv);
+	len = sizeof(ls->v6only);
+	if (ls->addr.ss_family == AF_INET6 && getsockopt(ls->fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &ls->v6only, &len) == -1)
+		log_warn("%s: IPV6_V6ONLY", ls->name);
+	if (ls->proto == CONFIG_IPFIX_UDP) {
+		listen_rcvbuf(l, ls);
+		if (setsockopt(ls->fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
+		    sizeof(on)) == -1)
+			log_warn("%s: SO_RXQ_OVFL", ls->name);
+	}
+	len = sizeof(acc);
+	if (ls->proto == CONFIG_IPFIX_TCP && (getsockopt(ls->fd, SOL_SOCKET,
+	    SO_ACCEPTCONN, &acc, &len) == -1 || !acc) &&
+	    listen(ls->fd, TCP_BACKLOG) == -1) {
+		log_warn("listen %s", ls->name);
+		return -1;
+	}
+	return listen_event(l, ls);
+}
+
+/*
+ * Whether a passed socket serves a configured address (sa): then it is
+ * not bound. Returns 1 when one does (logged), 0 when none does, -1 when
+ * the passed socket that holds it is of the other format (logged).
+ */
+static int
+listen_served(struct listen *l, const struct config_listener *cl,
+    const struct sockaddr *sa, const char *name)
+{
+	struct listener	*ls;
+
+	TAILQ_FOREACH(ls, &l->listeners, entry) {
+		if (!ls->passed || ls->proto != cl->proto ||
+		    !listen_covers(ls, sa))
+			continue;
+		if (ls->format != cl->format) {
+			log_warnx("line %d: %s: held by %s, passed by systemd "
+			    "as \"%s\"", cl->line, name, ls->name, ls->fdname);
+			return -1;
+		}
+		ls->served = 1;
+		log_info("line %d: %s: not bound, served by %s (passed by "
+		    "systemd as \"%s\")", cl->line, name, ls->name,
+		    ls->fdname);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The passed socket takes in sa: the same port, and the same address or
+ * a wildcard of its family; an IPv6 wildcard that is not IPv6-only takes
+ * IPv4 too (binding sa would then fail with EADDRINUSE).
+ */
+static int
+listen_covers(const struct listener *ls, const struct sockaddr *sa)
+{
+	const struct sockaddr_in	*p4 = (const void *)&ls->addr;
+	const struct sockaddr_in6	*p6 = (const void *)&ls->addr;
+	const struct sockaddr_in	*s4 = (const void *)sa;
+	const struct sockaddr_in6	*s6 = (const void *)sa;
+	int				 any6;
+
+	if (ls->addr.ss_family == AF_INET)
+		return sa->sa_family == AF_INET &&
+		    p4->sin_port == s4->sin_port &&
+		    (p4->sin_addr.s_addr == htonl(INADDR_ANY) ||
+		    p4->sin_addr.s_addr == s4->sin_addr.s_addr);
+	any6 = IN6_IS_ADDR_UNSPECIFIED(&p6->sin6_addr);
+	if (sa->sa_family == AF_INET)
+		return any6 && !ls->v6only && p6->sin6_port == s4->sin_port;
+	return sa->sa_family == AF_INET6 && p6->sin6_port == s6->sin6_port &&
+	    (any6 || IN6_ARE_ADDR_EQUAL(&p6->sin6_addr, &s6->sin6_addr));
+}
+
+/* Passed sockets that no configured listener names: used, and said so. */
+static void
+listen_unserved(struct listen *l)
+{
+	struct listener	*ls;
+
+	TAILQ_FOREACH(ls, &l->listeners, entry)
+		if (ls->passed && !ls->served)
+			log_info("%s: passed by systemd as \"%s\", not in the "
+			    "configuration", ls->name, ls->fdname);
+}
+
 /* One configured listener: "*" is both 0.0.0.0 and ::. */
 static int
 listen_config(struct listen *l, const struct config_listener *cl)
@@ -254,6 +564,7 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 	struct listener		*ls;
 	enum config_proto	 proto = cl->proto;
 	const char		*pname = proto == CONFIG_IPFIX_UDP ? "udp" : "tcp";
+	char			 name[96];
 	int			 error;
 
 	memset(&hints, 0, sizeof(hints));
@@ -266,6 +577,12 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 		    gai_strerror(error));
 		return -1;
 	}
+	listen_name(name, sizeof(name), cl->format, proto, res->ai_family,
+	    addr, port);
+	if ((error = listen_served(l, cl, res->ai_addr, name)) != 0) {
+		freeaddrinfo(res);
+		return error == 1 ? 0 : -1;
+	}
 	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
 		log_warn("listen");
 		freeaddrinfo(res);
@@ -275,14 +592,23 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 	ls->proto = proto;
 	ls->format = cl->format;
 	ls->fd = -1;
-	snprintf(ls->name, sizeof(ls->name), "%s%s %s%s%s:%s",
-	    cl->format == CONFIG_FORMAT_SYSLOG ? "syslog " : "", pname,
-	    res->ai_family == AF_INET6 ? "[" : "", addr,
-	    res->ai_family == AF_INET6 ? "]" : "", port);
+	memcpy(ls->name, name, sizeof(ls->name));
 	TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
 	error = listen_socket(l, ls, res);
 	freeaddrinfo(res);
 	return error;
+}
+
+/* "udp 127.0.0.1:2055", "syslog tcp [::1]:514". */
+static void
+listen_name(char *name, size_t size, enum config_format format,
+    enum config_proto proto, int family, const char *addr, const char *port)
+{
+	snprintf(name, size, "%s%s %s%s%s:%s",
+	    format == CONFIG_FORMAT_SYSLOG ? "syslog " : "",
+	    proto == CONFIG_IPFIX_UDP ? "udp" : "tcp",
+	    family == AF_INET6 ? "[" : "", addr,
+	    family == AF_INET6 ? "]" : "", port);
 }
 
 /* Creates, configures and binds the socket of ls; registers its event. */
@@ -317,6 +643,13 @@ listen_socket(struct listen *l, struct listener *ls, const struct addrinfo *ai)
 		log_warn("listen %s", ls->name);
 		return -1;
 	}
+	return listen_event(l, ls);
+}
+
+/* Registers the read (UDP) or accept (TCP) event of a ready socket. */
+static int
+listen_event(struct listen *l, struct listener *ls)
+{
 	ls->ev = event_new(l->base, ls->fd, EV_READ | EV_PERSIST,
 	    ls->proto == CONFIG_IPFIX_UDP ? udp_read : tcp_accept, ls);
 	if (ls->proto == CONFIG_IPFIX_TCP)
@@ -326,11 +659,20 @@ listen_socket(struct listen *l, struct listener *ls, const struct addrinfo *ai)
 		log_warnx("%s: cannot register the event", ls->name);
 		return -1;
 	}
-	log_info("listening on %s", ls->name);
+	if (ls->passed)
+		log_info("listening on %s (passed by systemd as \"%s\")",
+		    ls->name, ls->fdname);
+	else
+		log_info("listening on %s", ls->name);
 	return 0;
 }
 
-/* SO_RCVBUF as configured; SO_RCVBUFFORCE first, which root may use. */
+/*
+ * SO_RCVBUF as configured; SO_RCVBUFFORCE first, which root may use. A
+ * passed socket keeps a larger buffer: systemd may have set one
+ * (ReceiveBuffer=) that the service, without privileges, could not set
+ * again. A socket of our own has the kernel's default, no choice.
+ */
 static void
 listen_rcvbuf(struct listen *l, struct listener *ls)
 {
@@ -340,6 +682,12 @@ listen_rcvbuf(struct listen *l, struct listener *ls)
 	if (l->rcvbuf == 0)
 		return;
 	want = l->rcvbuf > INT32_MAX / 2 ? INT32_MAX / 2 : (int)l->rcvbuf;
+	if (ls->passed && getsockopt(ls->fd, SOL_SOCKET, SO_RCVBUF, &have,
+	    &len) == 0 && have / 2 >= want) {
+		log_debug("%s: receive buffer %d bytes", ls->name, have);
+		return;
+	}
+	len = sizeof(have);
 	if ((geteuid() != 0 || setsockopt(ls->fd, SOL_SOCKET, SO_RCVBUFFORCE,
 	    &want, sizeof(want)) == -1) && setsockopt(ls->fd, SOL_SOCKET,
 	    SO_RCVBUF, &want, sizeof(want)) == -1)

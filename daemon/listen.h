@@ -15,12 +15,18 @@
  * against tcp_live) and the idle timeout are shared by both formats.
  * After each batch the output is flushed, so every decoded record is in
  * the records file before control returns to the event loop.
+ *
+ * Sockets systemd passes (socket activation, LISTEN_FDS) are listeners
+ * too: each one's name (FileDescriptorName=) says its format, and a
+ * configured listener that a passed socket already serves is not bound.
  */
 #ifndef NVMWATCHD_LISTEN_H
 #define NVMWATCHD_LISTEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "exporter.h"
 
 struct event_base;
@@ -52,15 +58,59 @@ struct listen_counters {
 						   formats */
 };
 
+/* A socket systemd passed: fd SD_LISTEN_FDS_START + i, and its name. */
+struct listen_passed {
+	int			 fd;
+	enum config_proto	 proto;		/* SO_TYPE: udp or tcp */
+	enum config_format	 format;	/* from the name */
+	char			 name[64];	/* FileDescriptorName= */
+};
+
+struct listen_fds {
+	struct listen_passed	*fds;
+	size_t			 n;
+};
+
+/*
+ * The sockets systemd passed (LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES;
+ * the variables are unset). The name "ipfix" or "nvmwatchd.socket"
+ * (systemd's default, the unit's name) makes an IPFIX socket, "syslog" a
+ * syslog one; each must be a UDP or TCP socket of IPv4 or IPv6. They are
+ * made close-on-exec and non-blocking. Returns 0, with out->n 0 when
+ * nothing was passed; -1 when a socket has another name or is of another
+ * kind, after logging each such socket by number and name: then every
+ * passed socket is closed and out is empty. out is the caller's, to be
+ * given to listen_fds_close().
+ */
+int		 listen_fds_from_systemd(struct listen_fds *out);
+/* Closes the passed sockets and frees the list; an empty one: no-op. */
+void		 listen_fds_close(struct listen_fds *);
+
 /*
  * Opens every listener in conf and registers it with base. conf, collector,
  * syslog (NULL: syslog listeners are refused), exporters and output (which
- * may be NULL) are borrowed and must outlive the listeners. On failure logs what failed (e.g. the bind of an address
- * and port) and returns NULL.
+ * may be NULL) are borrowed and must outlive the listeners. On failure
+ * logs what failed (e.g. the bind of an address and port) and returns
+ * NULL.
  */
 struct listen	*listen_new(struct event_base *, const struct config *conf,
 		    struct ipfix_collector *collector, struct syslog_in *syslog,
 		    struct exporter_table *exporters, struct output *output);
+/* The records output the listeners flush after each batch (a reload
+ * that opened another one); NULL: none. */
+void		 listen_set_output(struct listen *, struct output *output);
+/*
+ * listen_new(), and a listener on a duplicate of every socket in passed
+ * (NULL: none), which stays the caller's. A configured address that a
+ * passed socket serves (same transport and port, and the same address or
+ * a wildcard that takes it in) is not bound; one that a passed socket of
+ * the other format holds is an error. Passed sockets that no configured
+ * listener names are listened on all the same.
+ */
+struct listen	*listen_new_fds(struct event_base *,
+		    const struct config *conf, struct ipfix_collector *collector,
+		    struct syslog_in *syslog, struct exporter_table *exporters,
+		    struct output *output, const struct listen_fds *passed);
 /*
  * Stops intake: closes every listener and connection (freeing their
  * sessions). The counters stay readable.

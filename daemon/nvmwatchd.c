@@ -26,6 +26,7 @@
 #include "exporter.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
 #include "nvmwatchd.h"
 #include "output.h"
 #include "rule.h"
@@ -33,7 +34,6 @@
 #include "ruleset.h"
 #include "sink.h"
 #include "stats.h"
-#include "stats_placeholder.h"
 #include "syslog_in.h"
 
 #define NVMWATCHD_CONFIG	"/etc/nvmwatch/nvmwatch.yaml"
@@ -65,8 +65,6 @@ static int	nvmwatchd_pipeline(struct nvmwatchd *);
 static int	nvmwatchd_events(struct nvmwatchd *);
 static void	nvmwatchd_stop(struct nvmwatchd *);
 static void	nvmwatchd_record(struct record *, void *);
-static void	nvmwatchd_alert(void *, const struct rule *,
-		    const struct row *, double);
 static void	nvmwatchd_tick(evutil_socket_t, short, void *);
 static int	nvmwatchd_command(void *, const struct control_request *,
 		    struct buf *);
@@ -266,6 +264,13 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		config_error_print(&err);
 		return -1;
 	}
+	env->verbose = verbose;
+	/* Reloads read the same file wherever the daemon is by then. */
+	if ((env->conf_path = realpath(path, NULL)) == NULL &&
+	    (env->conf_path = strdup(path)) == NULL) {
+		log_warn("config path");
+		return -1;
+	}
 	level = env->conf->log_level + verbose;
 	log_setlevel(level > LOG_DEBUG ? LOG_DEBUG : level);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
@@ -284,13 +289,32 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		return -1;
 	if (nvmwatchd_pipeline(env) == -1 || nvmwatchd_events(env) == -1)
 		return -1;
-	env->listen = listen_new(env->base, env->conf, env->collector,
-	    env->syslog, env->exporters, env->output);
-	if (env->listen == NULL)
+	if (listen_fds_from_systemd(&env->passed) == -1)
 		return -1;
+	if ((env->listen = nvmwatchd_listen(env, env->conf,
+	    env->output)) == NULL)
+		return -1;
+	env->listen_conf = config_ref(env->conf);
 	exporter_set_free_hook(env->exporters, stats_final_udp, env);
-	listen_set_free_hook(env->listen, stats_final_tcp, env);
+	env->start_time = time(NULL);
+	if (env->conf->metrics_address != NULL &&
+	    (env->metrics = metrics_new(env->base, env->conf,
+	    nvmwatchd_stats, env)) == NULL)
+		return -1;
 	return 0;
+}
+
+struct listen *
+nvmwatchd_listen(struct nvmwatchd *env, const struct config *conf,
+    struct output *output)
+{
+	struct listen	*l;
+
+	l = listen_new_fds(env->base, conf, env->collector, env->syslog,
+	    env->exporters, output, &env->passed);
+	if (l != NULL)
+		listen_set_free_hook(l, stats_final_tcp, env);
+	return l;
 }
 
 /* Dictionary, decoder, enrichment, rules and the output files. */
@@ -348,6 +372,7 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 	if (conf->nsinks > 0 &&
 	    (env->sinks = sink_set_new(env->base, conf)) == NULL)
 		return -1;
+	env->sink_conf = config_ref(conf);
 	if (conf->records_file != NULL &&
 	    (env->output = output_open(conf->records_file,
 	    conf->records_json)) == NULL) {
@@ -404,8 +429,12 @@ nvmwatchd_stop(struct nvmwatchd *env)
 {
 	size_t	i;
 
+	env->stopping = 1;
+	/* No request or scrape sees the counters while they wind down. */
 	if (env->control != NULL)
 		control_shutdown(env->control);
+	metrics_free(env->metrics);
+	env->metrics = NULL;
 	if (env->listen != NULL) {
 		listen_shutdown(env->listen);
 		output_flush(env->output);
@@ -417,7 +446,11 @@ nvmwatchd_stop(struct nvmwatchd *env)
 			event_del(env->ev_tick);
 		if (env->ev_timer != NULL)
 			event_del(env->ev_timer);
+		/* Retired sinks drain here, not on their timer. */
+		if (env->ev_retire != NULL)
+			event_del(env->ev_retire);
 		sink_set_drain(env->sinks);
+		sink_set_drain(env->retired);
 		stats_log(env);
 	}
 	/* The UDP sessions still live were just listed by stats_log(). */
@@ -425,11 +458,18 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		exporter_set_free_hook(env->exporters, NULL, NULL);
 	control_free(env->control);
 	listen_free(env->listen);
+	listen_fds_close(&env->passed);
 	exporter_table_free(env->exporters);
 	output_close(env->output);
 	engine_free(env->engine);
 	output_close(env->alerts);
 	sink_set_free(env->sinks);
+	nvmwatchd_retired_free(env);
+	if (env->ev_retire != NULL)
+		event_free(env->ev_retire);
+	config_free(env->listen_conf);
+	config_free(env->sink_conf);
+	free(env->conf_path);
 	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
 	    i++)
 		if (env->ev_signal[i] != NULL)
@@ -468,7 +508,7 @@ nvmwatchd_record(struct record *rec, void *arg)
 	output_flush(env->alerts);
 }
 
-static void
+void
 nvmwatchd_alert(void *arg, const struct rule *rule, const struct row *row,
     double now)
 {
@@ -617,6 +657,7 @@ static void
 nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct nvmwatchd	*env = arg;
+	struct buf		 msg;
 
 	switch (sig) {
 	case SIGTERM:
@@ -625,7 +666,9 @@ nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(env->base);
 		break;
 	case SIGHUP:
-		log_warnx("SIGHUP: reload is not implemented yet; ignored");
+		memset(&msg, 0, sizeof(msg));
+		nvmwatchd_reload(env, &msg);
+		buf_free(&msg);
 		break;
 	case SIGUSR1:
 		/* After logrotate: the files are reopened by path. */
@@ -737,6 +780,65 @@ stats_rules(struct nvmwatchd *env)
 			log_info("%s", b.data);
 	}
 	buf_free(&b);
+}
+
+/*
+ * The counters of `nvmwatch stats` and /metrics; see nvmwatchd.h. A
+ * module with counters adds its visit here and its table to stats.c.
+ */
+void
+nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
+{
+	struct nvmwatchd		*env = arg;
+	struct daemon_counters		 d;
+	struct engine_rule_stats	 st;
+	size_t				 i;
+
+	memset(&d, 0, sizeof(d));
+	d.records = env->records;
+	d.enrich_failed = env->enrich_failed;
+	d.final_suppressed = env->final_suppressed;
+	d.reloads = env->reloads;
+	d.reload_failures = env->reload_failures;
+	d.rules_loaded = env->engine != NULL ? engine_nrules(env->engine) : 0;
+	d.start_time = (uint64_t)env->start_time;
+	fn(fnarg, &stats_daemon, NULL, NULL, &d);
+	if (env->listen != NULL)
+		fn(fnarg, &stats_listen, NULL, NULL,
+		    listen_counters(env->listen));
+	if (env->exporters != NULL)
+		fn(fnarg, &stats_exporter, NULL, NULL,
+		    exporter_counters(env->exporters));
+	if (env->collector != NULL)
+		fn(fnarg, &stats_ipfix, NULL, NULL,
+		    ipfix_collector_totals(env->collector));
+	if (env->syslog != NULL)
+		fn(fnarg, &stats_syslog, NULL, NULL,
+		    syslog_in_counters(env->syslog));
+	if (env->enrich != NULL)
+		fn(fnarg, &stats_enrich, NULL, NULL,
+		    enrich_counters(env->enrich));
+	if (env->output != NULL)
+		fn(fnarg, &stats_output, NULL, NULL,
+		    output_counters(env->output));
+	if (env->alerts != NULL)
+		fn(fnarg, &stats_alerts, NULL, NULL,
+		    output_counters(env->alerts));
+	for (i = 0; env->engine != NULL && i < engine_nrules(env->engine);
+	    i++) {
+		engine_rule_stats(env->engine, i, &st);
+		fn(fnarg, &stats_rule, "rule",
+		    engine_rule(env->engine, i)->short_name, &st);
+	}
+	for (i = 0; i < sink_set_count(env->sinks); i++)
+		fn(fnarg, &stats_sink, "sink", sink_name(env->sinks, i),
+		    sink_counters(env->sinks, i));
+	if (env->metrics != NULL)
+		fn(fnarg, &stats_metrics, NULL, NULL,
+		    metrics_counters(env->metrics));
+	if (env->control != NULL)
+		fn(fnarg, &stats_control, NULL, NULL,
+		    control_counters(env->control));
 }
 
 /*

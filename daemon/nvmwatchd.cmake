@@ -3,9 +3,11 @@
 add_executable(nvmwatchd
 	nvmwatchd.c
 	control.c
+	reload.c
 	exporter.c
 	listen.c
 	log.c
+	metrics.c
 	output.c
 	rules_list.c
 	sink.c
@@ -16,5 +18,3 @@ target_link_libraries(nvmwatchd PRIVATE
 	nvmwatch PkgConfig::LIBEVENT PkgConfig::LIBEVENT_OPENSSL
 	PkgConfig::OPENSSL PkgConfig::SYSTEMD)
 install(TARGETS nvmwatchd DESTINATION ${CMAKE_INSTALL_SBINDIR})
-# PLACEHOLDER (drop at merge): stats renderers and reload from other branches.
-target_sources(nvmwatchd PRIVATE stats_placeholder.c)

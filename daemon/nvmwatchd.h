@@ -8,8 +8,11 @@
 #define NVMWATCHD_H
 
 #include <stdint.h>
+#include <time.h>
 
+#include "listen.h"
 #include "log.h"
+#include "statsfmt.h"
 
 struct buf;
 struct config;
@@ -40,6 +43,7 @@ struct nvmwatchd {
 	struct output		*alerts;
 	struct sink_set		*sinks;		/* sinks:; NULL: none */
 	struct listen		*listen;
+	struct listen_fds	 passed;	/* by systemd; kept for reloads */
 	struct event		*ev_signal[4];
 	struct event		*ev_timer;
 	struct event		*ev_tick;
@@ -55,6 +59,20 @@ struct nvmwatchd {
 	struct metrics		*metrics;	/* GET /metrics; NULL: off */
 	uint64_t		 reloads;	/* reloads applied */
 	uint64_t		 reload_failures; /* reloads refused */
+	time_t			 start_time;	/* wall clock at start-up */
+
+	/* For reloads (reload.c). */
+	char			*conf_path;	/* absolute: the daemon may have
+						   left its directory */
+	int			 verbose;	/* -v given */
+	struct config		*listen_conf;	/* what listen borrows */
+	struct config		*sink_conf;	/* what sinks borrows */
+	struct sink_set		*retired;	/* replaced sinks, draining */
+	struct config		*retired_conf;
+	double			 retired_deadline;
+	struct event		*ev_retire;
+	int			 stopping;	/* in nvmwatchd_stop(): no
+						   reloads */
 };
 
 /*
@@ -65,6 +83,28 @@ struct nvmwatchd {
  * See reload.c.
  */
 int	nvmwatchd_reload(struct nvmwatchd *, struct buf *msg);
+/* Frees the sinks a reload retired, counting what they still held as
+ * dropped. No-op without any. */
+void	nvmwatchd_retired_free(struct nvmwatchd *);
 
+/* In nvmwatchd.c, for the reload: */
+struct row;
+struct rule;
+/* The engine's alert callback: the alerts file and the sinks. */
+void	nvmwatchd_alert(void *env, const struct rule *, const struct row *,
+	    double now);
+/* The listeners of conf, delivering to env's decoders and flushing output
+ * (may be NULL); NULL on failure (logged). */
+struct listen *nvmwatchd_listen(struct nvmwatchd *, const struct config *conf,
+	    struct output *output);
+
+/*
+ * The daemon's stats source (statsfmt.h), env a struct nvmwatchd: its
+ * own counters, the listeners, UDP sessions, decoder totals, syslog
+ * input, enrichment, the records and alerts files (when open), one set
+ * per rule (label rule, its short name) and per sink (label sink), and
+ * the metrics endpoint. Not per exporter: those are the stats: lines'.
+ */
+void	nvmwatchd_stats(void *env, stats_visit_fn *fn, void *arg);
 
 #endif

@@ -1082,7 +1082,15 @@ sink_set_drain(struct sink_set *set)
 			event_del(set->ev_drain);
 		}
 	}
-	for (i = 0; i < set->n; i++) {
+	sink_set_abandon(set);
+}
+
+void
+sink_set_abandon(struct sink_set *set)
+{
+	size_t	i;
+
+	for (i = 0; set != NULL && i < set->n; i++) {
 		if (set->s[i].qlen == 0)
 			continue;
 		log_warnx("sink %s: %zu alerts not sent", set->s[i].conf->name,
@@ -1090,6 +1098,28 @@ sink_set_drain(struct sink_set *set)
 		set->s[i].c.dropped += set->s[i].qlen;
 		sink_queue_pop(&set->s[i], set->s[i].qlen);
 	}
+}
+
+size_t
+sink_set_pending(const struct sink_set *set)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; set != NULL && i < set->n; i++)
+		n += sink_pending(&set->s[i]);
+	return n;
+}
+
+double
+sink_set_drain_timeout(const struct sink_set *set)
+{
+	double	t = 0;
+	size_t	i;
+
+	for (i = 0; set != NULL && i < set->n; i++)
+		if (set->s[i].conf->drain_timeout > t)
+			t = set->s[i].conf->drain_timeout;
+	return t;
 }
 
 size_t

@@ -94,6 +94,13 @@ void		 sink_reopen_all(struct sink_set *);
  * logged ("sink NAME: N alerts not sent").
  */
 void		 sink_set_drain(struct sink_set *);
+/* What sink_set_drain() does when time is up: every alert still queued
+ * is counted dropped and logged. The loop need not run. */
+void		 sink_set_abandon(struct sink_set *);
+/* Alerts queued in all sinks (a reload retires a set when it is 0). */
+size_t		 sink_set_pending(const struct sink_set *);
+/* The largest drain_timeout of the set's sinks, seconds. */
+double		 sink_set_drain_timeout(const struct sink_set *);
 size_t		 sink_set_count(const struct sink_set *);
 const char	*sink_name(const struct sink_set *, size_t i);
 const struct sink_counters *sink_counters(const struct sink_set *, size_t i);

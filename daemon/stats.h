@@ -1,29 +1,34 @@
 /*
- * stats.h - the daemon's counters as tables of names and offsets.
+ * stats.h - the daemon's counters as tables of names, offsets and help
+ * (lib/statsfmt.h).
  *
  * Every counter struct the daemon reports (listeners, exporter table,
- * decoder, enrichment, output) is described once here: its key names in
- * the `stats:` lines, in order. One function prints any of them; the same
- * tables will serve the metrics endpoint.
+ * decoder, enrichment, output, rules, sinks, the metrics endpoint) is
+ * described once here: its key names in the `stats:` lines, in order,
+ * what each counts, and its group in `nvmwatch stats` and /metrics.
  */
 #ifndef NVMWATCHD_STATS_H
 #define NVMWATCHD_STATS_H
 
-#include <stddef.h>
+#include <stdint.h>
 
-struct buf;
+#include "statsfmt.h"
 
-struct stats_field {
-	const char	*name;
-	size_t		 off;		/* of a uint64_t in the struct */
+/*
+ * Daemon-wide counters, gathered from struct nvmwatchd when they are
+ * visited (nvmwatchd_stats()).
+ */
+struct daemon_counters {
+	uint64_t	records;	/* given to the enrichment and rules */
+	uint64_t	enrich_failed;	/* enrich_apply() returned -1 */
+	uint64_t	final_suppressed; /* final=1 session lines not logged */
+	uint64_t	reloads;	/* reloads applied */
+	uint64_t	reload_failures; /* reloads refused */
+	uint64_t	rules_loaded;	/* rules running now */
+	uint64_t	start_time;	/* unix time of the start, seconds */
 };
 
-struct stats_table {
-	const char			*prefix;	/* put before every name */
-	const struct stats_field	*fields;
-	size_t				 nfields;
-};
-
+extern const struct stats_table stats_daemon;	/* struct daemon_counters */
 extern const struct stats_table stats_listen;	/* struct listen_counters */
 extern const struct stats_table stats_exporter;	/* struct exporter_counters */
 extern const struct stats_table stats_ipfix;	/* struct ipfix_counters */
@@ -33,15 +38,10 @@ extern const struct stats_table stats_output;	/* struct output_counters */
 extern const struct stats_table stats_alerts;	/* the same, alerts file */
 extern const struct stats_table stats_rule;	/* struct engine_rule_stats */
 extern const struct stats_table stats_sink;	/* struct sink_counters */
+extern const struct stats_table stats_metrics;	/* struct metrics_counters */
 extern const struct stats_table stats_control;	/* struct control_counters */
 
-/* Appends " name=value" for every field of t in counters (borrowed). */
-void	stats_put(struct buf *, const struct stats_table *t,
-	    const void *counters);
-/* Appends s with every byte outside [A-Za-z0-9_.-] as '_', so that a
- * name (a rule's file name) stays one key=value word. */
-void	stats_word(struct buf *, const char *s);
-/* dst -= src, field by field, stopping at zero. */
-void	stats_sub(const struct stats_table *t, void *dst, const void *src);
+/* Every table above, then NULL: for the tests. */
+extern const struct stats_table *const stats_tables[];
 
 #endif

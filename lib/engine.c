@@ -125,6 +125,41 @@ engine_add_rule(struct engine *e, struct rule *rule)
 }
 
 size_t
+engine_adopt(struct engine *e, struct engine *old)
+{
+	struct engine_rule	*tmp;
+	const struct rule	*a, *b;
+	size_t			 i, j, kept = 0;
+
+	for (i = 0; i < e->n; i++) {
+		a = e->rules[i]->rule;
+		for (j = 0; j < old->n; j++) {
+			b = old->rules[j]->rule;
+			if (old->rules[j]->engine != old ||
+			    strcmp(a->short_name, b->short_name) != 0 ||
+			    strcmp(a->path, b->path) != 0 ||
+			    a->identlen != b->identlen ||
+			    memcmp(a->ident, b->ident, a->identlen) != 0)
+				continue;
+			/* The windows call back with their engine_rule. */
+			tmp = e->rules[i];
+			e->rules[i] = old->rules[j];
+			old->rules[j] = tmp;
+			e->rules[i]->engine = e;
+			/* Marked as moved: not a candidate again. */
+			old->rules[j]->engine = NULL;
+			kept++;
+			break;
+		}
+	}
+	for (j = 0; j < old->n; j++)
+		old->rules[j]->engine = old;
+	if (old->last_tick > e->last_tick)
+		e->last_tick = old->last_tick;
+	return kept;
+}
+
+size_t
 engine_nrules(const struct engine *e)
 {
 	return e->n;

@@ -59,6 +59,15 @@ void		 engine_rule_stats(const struct engine *, size_t i,
 		    struct engine_rule_stats *out);
 
 /*
+ * A reload: every rule of old whose file, short name and identity
+ * (rule->ident) equal one of e's moves into e with its open windows,
+ * groups and counters, taking the place of e's fresh copy, which goes to
+ * old in its stead. Returns how many moved. What stays in old are the
+ * rules that changed or went away; the caller flushes or frees them.
+ */
+size_t		 engine_adopt(struct engine *e, struct engine *old);
+
+/*
  * Runs rec through every rule at the caller's time now; at most once a
  * second of that time, also ticks (engine_tick()), so windows close on
  * any traffic, matching or not.

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "hash.h"
 #include "row_cmd.h"
 #include "rule.h"
@@ -70,6 +71,13 @@ struct macro_set {
 };
 
 /* One loaded file. */
+/* The macro callback's argument: the set, and the rule's identity being
+ * built (rule->ident). */
+struct rule_lookup {
+	const struct macro_set	*set;
+	struct buf		 ident;
+};
+
 struct rule_doc {
 	const char		*text;		/* the file's bytes */
 	size_t			 len;
@@ -155,6 +163,7 @@ static int	rule_set_number(struct yamldoc *, const yaml_node_t *,
 		    const char *, const struct rule_setting *,
 		    struct window_limits *);
 static int	rule_duration(const char *, size_t, double *);
+static void	rule_ident_stream(struct buf *, const struct rule_stream *);
 static int	rule_compile(struct rule_doc *, yaml_node_t *, struct rule *,
 		    const struct field_dict *, const struct macro_set *);
 static int	macro_lookup(void *, const char *, size_t,
@@ -388,7 +397,6 @@ rule_new(const char *name, const char *text, size_t len,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->version = -1;
-	r->hash = hash_bytes(text, len);
 	ok = (r->path = strdup(name ? name : "")) != NULL &&
 	    (r->short_name = rule_short_name(r->path)) != NULL;
 	if (ok && defaults != NULL)
@@ -442,6 +450,7 @@ rule_free(struct rule *r)
 		free(r->mitre[i]);
 	free(r->mitre);
 	free(r->search);
+	free(r->ident);
 	rule_stream_free(&r->stream);
 	spl_free(r->compiled);
 	free(r);
@@ -783,33 +792,68 @@ rule_compile(struct rule_doc *d, yaml_node_t *root, struct rule *r,
     const struct field_dict *dict, const struct macro_set *macros)
 {
 	struct spl_macro_fn	 fn = { macro_lookup, NULL };
+	struct rule_lookup	 lk;
 	struct spl_error	 se;
 	yaml_node_t		*v;
 
-	/* The callback's argument is void *; the set is only read. */
-	fn.arg = (void *)(uintptr_t)macros;
+	memset(&lk, 0, sizeof(lk));
+	lk.set = macros;
+	buf_append(&lk.ident, d->text, d->len);
+	fn.arg = &lk;
 	memset(&se, 0, sizeof(se));
 	r->compiled = spl_compile(r->search, strlen(r->search), dict,
 	    macros ? &fn : NULL, &se);
-	if (r->compiled != NULL)
+	if (r->compiled != NULL) {
+		rule_ident_stream(&lk.ident, &r->stream);
+		if (lk.ident.failed) {
+			buf_free(&lk.ident);
+			return yamldoc_fail(d->yd, NULL, "out of memory");
+		}
+		r->ident = lk.ident.data;
+		r->identlen = lk.ident.len;
 		return 0;
+	}
+	buf_free(&lk.ident);
 	v = doc_get(d->yd, root, "search");
 	search_place(d, v, &se, &d->err.line, &d->err.column);
 	return yamldoc_fail(d->yd, NULL, "search: %s", se.msg[0] ? se.msg :
 	    "does not compile");
 }
 
+/* The effective stream settings, after the file's bytes and macros. */
+static void
+rule_ident_stream(struct buf *b, const struct rule_stream *st)
+{
+	const struct window_limits	*l = &st->limits;
+	size_t				 i;
+
+	buf_putc(b, '\0');
+	buf_printf(b, "stream %.17g %.17g %d %zu %zu %zu %zu %zu %.17g %s",
+	    l->window, l->lateness, (int)l->emit, l->max_groups,
+	    l->max_values, l->max_value_bytes, l->max_split, l->max_bytes,
+	    l->max_future, st->timezone ? st->timezone : "");
+	for (i = 0; i < st->nsinks; i++) {
+		buf_putc(b, '\0');
+		buf_printf(b, "sink %s", st->sinks[i]);
+	}
+}
+
 static int
 macro_lookup(void *arg, const char *name, size_t nargs,
     struct spl_macro_def *def)
 {
+	struct rule_lookup	*lk = arg;
 	const struct macro	*m;
 
-	if ((m = macro_find(arg, name, nargs)) == NULL)
+	if ((m = macro_find(lk->set, name, nargs)) == NULL)
 		return -1;
 	def->definition = m->definition;
 	def->nargs = m->nargs;
 	def->argnames = (const char *const *)m->argnames;
+	/* The rule's identity: a changed macro changes every caller. */
+	buf_putc(&lk->ident, '\0');
+	buf_printf(&lk->ident, "macro %s %zu ", name, nargs);
+	buf_puts(&lk->ident, m->definition);
 	return 0;
 }
 

@@ -67,9 +67,14 @@ struct rule {
 	char			*search;	/* the text as written */
 	struct rule_stream	 stream;
 	struct spl_search	*compiled;
-	uint64_t		 hash;		/* of the file's bytes: reload
-						   keeps rules whose text did
-						   not change */
+	/*
+	 * What a reload compares to keep a rule's open windows: the file's
+	 * bytes, the name and text of every macro the search expanded, and
+	 * the effective nvmwatch: settings (defaults from the config
+	 * included), NUL-separated. Equal identities run the same way.
+	 */
+	char			*ident;
+	size_t			 identlen;
 };
 
 /* A set of macros, keyed by name and argument count. */

@@ -9,7 +9,7 @@ PACKAGES="
 	libjansson-dev
 	libssl-dev zlib1g-dev
 	clang libclang-rt-14-dev
-	valgrind mandoc python3 iproute2 procps
+	valgrind mandoc python3 python3-prometheus-client iproute2 procps
 	rsyslog rsyslog-openssl
 "
 

@@ -1,7 +1,9 @@
 #!/bin/bash
 # The sd_notify protocol through a NOTIFY_SOCKET the test owns: READY=1
 # first, after the listeners are bound; then STATUS= with live figures and
-# WATCHDOG=1 at half of WATCHDOG_USEC; STOPPING=1 last, on SIGTERM.
+# WATCHDOG=1 at half of WATCHDOG_USEC; on SIGHUP, RELOADING=1 and then
+# READY=1 with the reload's outcome as STATUS=; STOPPING=1 last, on
+# SIGTERM.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
 # sun_path holds 108 bytes: a long scratch path gets a short directory.
@@ -52,13 +54,17 @@ wait_records "$T/records.jsonl" "$n"
 wait_until 15 'grep "	STATUS=" "$T/notify.log" |
     grep -qv "STATUS=0 records/s"' ||
     { cat "$T/notify.log" >&2; fail "no STATUS with records"; }
+kill -HUP "$DAEMON_PID"
+wait_until 10 'grep -q "	READY=1|STATUS=reloaded " "$T/notify.log"' ||
+    { cat "$T/notify.log" >&2; fail "no READY=1 after the reload"; }
+sleep 1.2	# a WATCHDOG=1 after the reload
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
 wait_until 10 '! kill -0 "$LISTENER" 2>/dev/null' ||
     { kill "$LISTENER"; fail "the listener did not see STOPPING=1"; }
 wait "$LISTENER"
 
-python3 - "$T/notify.log" <<'PY' || { cat "$T/notify.log" >&2; fail "notify order"; }
+python3 - "$T/notify.log" "$(realpath "$T/nvmwatch.yaml")" <<'PY' || { cat "$T/notify.log" >&2; fail "notify order"; }
 import re, sys
 msgs = [l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1])]
 msgs = [(float(t), m) for t, m in msgs]
@@ -72,7 +78,24 @@ if names.count("READY=1") != 1:
     die("READY=1 more than once")
 if names[-1] != "STOPPING=1" or names.count("STOPPING=1") != 1:
     die("STOPPING=1 is not last, or not once")
-for m in names[1:-1]:
+# The reload: RELOADING=1, then READY=1 with its outcome, once each.
+reloading = "RELOADING=1|STATUS=reloading"
+reloaded = ("READY=1|STATUS=reloaded %s: 0 rules (0 kept with their "
+            "windows, 0 changed, 0 new, 0 removed); listeners unchanged; "
+            "sinks unchanged" % sys.argv[2])
+if names.count(reloading) != 1 or names.count(reloaded) != 1:
+    die("not one RELOADING=1 and one READY=1 after it")
+i, j = names.index(reloading), names.index(reloaded)
+if not 0 < i < j < len(names) - 1:
+    die("RELOADING=1 and READY=1 out of order")
+if any(m != "WATCHDOG=1" and not m.startswith("STATUS=")
+       for m in names[i + 1:j]):
+    die("something else between RELOADING=1 and READY=1")
+if "WATCHDOG=1" not in names[j + 1:]:
+    die("no WATCHDOG=1 after the reload")
+for k, m in enumerate(names[1:-1], 1):
+    if k in (i, j):
+        continue
     if m != "WATCHDOG=1" and not m.startswith("STATUS="):
         die("unexpected message " + m)
 st = [m for m in names if m.startswith("STATUS=")]
@@ -95,4 +118,4 @@ if min(gaps) > 2.5 or max(gaps) >= 2.0:
 print("notify: %d messages, %d STATUS, %d WATCHDOG, gaps %.2f..%.2f s"
       % (len(msgs), len(st), len(wd), min(gaps), max(gaps)))
 PY
-echo "ok: READY, STATUS, WATCHDOG, STOPPING in order ($n records)"
+echo "ok: READY, STATUS, WATCHDOG, RELOADING, READY, STOPPING in order ($n records)"

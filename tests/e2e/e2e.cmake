@@ -34,10 +34,13 @@ if(TARGET nvmwatchd)
 	nvmwatch_e2e(check_rules 60)
 	nvmwatch_e2e(daemon_rotate 90)
 	nvmwatch_e2e(daemon_notify 60)
+	nvmwatch_e2e(daemon_reload 120)
+	nvmwatch_e2e(daemon_socket_activation 90)
 	nvmwatch_e2e(daemon_control 120)
 	nvmwatch_e2e(sinks_rsyslog 120)
 	nvmwatch_e2e(sinks_more 120)
 	nvmwatch_e2e(sinks_tls 120)
+	nvmwatch_e2e(daemon_metrics 90)
 	# The installed tree: needs the build directory for cmake --install.
 	add_test(NAME e2e.systemd_units
 		COMMAND timeout 120 bash

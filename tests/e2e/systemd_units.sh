@@ -1,7 +1,8 @@
 #!/bin/bash
 # The installed systemd files: `cmake --install` into a DESTDIR puts every
-# expected file in place, `systemd-analyze verify` accepts the unit, and
-# `systemd-analyze security --offline=yes` rates it OK or better.
+# expected file in place, `systemd-analyze verify` accepts the service and
+# the socket unit, and `systemd-analyze security --offline=yes` rates the
+# service OK or better.
 # Arguments: NVMWATCHD NVMWATCH SCRATCH_DIR BUILD_DIR.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 BUILD=$4
@@ -17,6 +18,10 @@ DESTDIR=$dest cmake --install "$BUILD" >"$T/install.log" 2>&1 ||
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD/CMakeCache.txt")
 unit=$(find "$dest" -name nvmwatchd.service -path '*/systemd/system/*')
 [ -n "$unit" ] || fail "no nvmwatchd.service installed"
+socket=$(find "$dest" -name nvmwatchd.socket -path '*/systemd/system/*')
+[ -n "$socket" ] || fail "no nvmwatchd.socket installed"
+[ "$(dirname "$socket")" = "$(dirname "$unit")" ] ||
+    fail "nvmwatchd.socket is not next to nvmwatchd.service"
 for f in sbin/nvmwatchd bin/nvmwatch; do
 	[ -x "$dest$prefix/$f" ] || fail "$prefix/$f not installed"
 done
@@ -59,6 +64,8 @@ fi
 
 # verify checks that ExecStart and ExecReload are executable: the binaries
 # are in DESTDIR, so a copy of the unit points there; nothing else changes.
+# The socket unit, copied as it is, is verified with it (its Service= must
+# resolve).
 mkdir -p "$T/verify"
 sed -e "s|^ExecStart=$prefix/sbin/|ExecStart=$dest$prefix/sbin/|" \
     -e "s|^ExecReload=$prefix/bin/|ExecReload=$dest$prefix/bin/|" "$unit" \
@@ -67,8 +74,9 @@ cmp -s "$unit" "$T/verify/nvmwatchd.service" &&
     fail "could not point the verify copy at DESTDIR"
 [ "$(diff "$unit" "$T/verify/nvmwatchd.service" | grep -c '^>')" -eq 2 ] ||
     fail "the verify copy differs in more than ExecStart and ExecReload"
+cp "$socket" "$T/verify/nvmwatchd.socket"
 if ! timeout 30 systemd-analyze verify --man=no "$T/verify/nvmwatchd.service" \
-    >"$T/verify.log" 2>&1; then
+    "$T/verify/nvmwatchd.socket" >"$T/verify.log" 2>&1; then
 	cat "$T/verify.log" >&2
 	fail "systemd-analyze verify"
 fi

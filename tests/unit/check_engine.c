@@ -331,6 +331,93 @@ START_TEST(test_filtered)
 }
 END_TEST
 
+static struct rule *
+rule_text(const char *text, const char *file)
+{
+	struct rule_error	 err;
+	struct rule		*r;
+
+	memset(&err, 0, sizeof(err));
+	r = rule_load_string(text, strlen(text), file, dict, macros, NULL,
+	    &err);
+	ck_assert_msg(r != NULL, "%d:%d: %s", err.line, err.column, err.msg);
+	return r;
+}
+
+/*
+ * A reload: the unchanged rule keeps its open group and counters, and its
+ * alert counts the records from before and after; the changed rule's old
+ * group stays with the old engine (flushed there), the new copy starts
+ * empty; a removed rule stays behind too.
+ */
+START_TEST(test_adopt)
+{
+	static const char	 same[] = "name: same\n"
+	    "search: pn=notepad.exe | stats count by src\n";
+	static const char	 v1[] = "name: changes\n"
+	    "search: pn=notepad.exe | stats count by dest\n";
+	static const char	 v2[] = "name: changes\n"
+	    "search: pn=notepad.exe | stats dc(src) as n by dest\n";
+	static const char	 gone[] = "name: gone\n"
+	    "search: pn=notepad.exe | stats count\n";
+	struct engine_rule_stats st;
+	struct engine		*old;
+
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(same, "s.yml")), 0);
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(v1, "c.yml")), 0);
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(gone, "g.yml")), 0);
+	flow(T0 + 1, NOTEPAD("8.8.8.8", "443", "a"), NULL);
+	flow(T0 + 2, NOTEPAD("8.8.8.8", "443", "a"), NULL);
+	ck_assert_str_eq(take(), "");
+
+	old = eng;
+	ck_assert_ptr_nonnull(eng = engine_new(capture, NULL));
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(v2, "c.yml")), 0);
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(same, "s.yml")), 0);
+	ck_assert_uint_eq(engine_adopt(eng, old), 1);
+	ck_assert_str_eq(engine_rule(eng, 1)->short_name, "s");
+	engine_rule_stats(eng, 1, &st);
+	ck_assert_uint_eq(st.matched, 2);
+	ck_assert_uint_eq(st.window.groups_live, 1);
+	engine_rule_stats(eng, 0, &st);
+	ck_assert_uint_eq(st.matched, 0);
+
+	/* What stays behind: changed and removed, with their groups. */
+	ck_assert_uint_eq(engine_nrules(old), 3);
+	engine_flush(old, T0 + 3);
+	ck_assert_str_eq(take(),
+	    "{\"alert_time\":\"2026-01-01T00:00:03.000Z\",\"rule\":\"changes\","
+	    "\"rule_id\":null,\"rule_version\":null,\"rule_file\":\"c\","
+	    "\"mitre_attack_id\":[],\"window_start\":\"2026-01-01T00:00:00Z\","
+	    "\"window_end\":\"2026-01-01T01:00:00Z\",\"emit\":\"close\","
+	    "\"late\":false,\"partial\":true,\"truncated\":false,"
+	    "\"fields\":{\"dest\":\"8.8.8.8\",\"count\":2}}\n"
+	    "{\"alert_time\":\"2026-01-01T00:00:03.000Z\",\"rule\":\"gone\","
+	    "\"rule_id\":null,\"rule_version\":null,\"rule_file\":\"g\","
+	    "\"mitre_attack_id\":[],\"window_start\":\"2026-01-01T00:00:00Z\","
+	    "\"window_end\":\"2026-01-01T01:00:00Z\",\"emit\":\"close\","
+	    "\"late\":false,\"partial\":true,\"truncated\":false,"
+	    "\"fields\":{\"count\":2}}\n");
+	engine_free(old);
+
+	flow(T0 + 4, NOTEPAD("8.8.8.8", "443", "a"), NULL);
+	engine_tick(eng, T0 + 4200);
+	ck_assert_str_eq(take(),
+	    "{\"alert_time\":\"2026-01-01T01:10:00.000Z\",\"rule\":\"changes\","
+	    "\"rule_id\":null,\"rule_version\":null,\"rule_file\":\"c\","
+	    "\"mitre_attack_id\":[],\"window_start\":\"2026-01-01T00:00:00Z\","
+	    "\"window_end\":\"2026-01-01T01:00:00Z\",\"emit\":\"close\","
+	    "\"late\":false,\"partial\":false,\"truncated\":false,"
+	    "\"fields\":{\"dest\":\"8.8.8.8\",\"n\":1}}\n"
+	    "{\"alert_time\":\"2026-01-01T01:10:00.000Z\",\"rule\":\"same\","
+	    "\"rule_id\":null,\"rule_version\":null,\"rule_file\":\"s\","
+	    "\"mitre_attack_id\":[],\"window_start\":\"2026-01-01T00:00:00Z\","
+	    "\"window_end\":\"2026-01-01T01:00:00Z\",\"emit\":\"close\","
+	    "\"late\":false,\"partial\":false,\"truncated\":false,"
+	    "\"fields\":{\"src\":\"10.1.1.5\",\"count\":3}}\n");
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -342,6 +429,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_seed_counters);
 	tcase_add_test(tc, test_no_stats);
 	tcase_add_test(tc, test_filtered);
+	tcase_add_test(tc, test_adopt);
 	suite_add_tcase(s, tc);
 	return s;
 }

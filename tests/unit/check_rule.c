@@ -181,7 +181,9 @@ START_TEST(test_shipped)
 	ck_assert_uint_eq(spl_search_stats(r->compiled)->nby, 9);
 	assert_defaults(&r->stream);
 	text = test_read_file(SEED_FILE, &len);
-	ck_assert_uint_eq(r->hash, hash_bytes(text, len));
+	ck_assert_uint_gt(r->identlen, len);
+	ck_assert_int_eq(memcmp(r->ident, text, len), 0);
+	ck_assert_int_eq(r->ident[len], '\0');
 	/* The search is the seed's text, byte for byte (the file adds \n). */
 	seed = (char *)test_read_data("seed_search.spl", &slen);
 	ck_assert_uint_eq(strlen(r->search) + 1, slen);
@@ -393,19 +395,52 @@ START_TEST(test_filter_default)
 }
 END_TEST
 
-START_TEST(test_hash)
+/* A rule's identity: the file's bytes, the macros its search expanded,
+ * its effective settings; what a reload compares. */
+START_TEST(test_ident)
 {
-	struct rule	*a, *b, *c;
+	static const char	 text[] = "name: x\nsearch: a=1 `m1`\n";
+	static const char	 want[] = "name: x\nsearch: a=1 `m1`\n"
+	    "\0macro m1 0 b=2"
+	    "\0stream 3600 600 0 100000 1000 4096 1024 268435456 300 UTC";
+	struct macro_set	*m2;
+	struct rule_stream	 st;
+	struct rule_error	 err;
+	struct rule		*a, *b, *c, *d, *e;
 
+	ck_assert_ptr_nonnull(m2 = macro_set_new());
+	ck_assert_int_eq(macro_set_load_string(m2, "name: m1\n"
+	    "definition: b=3\n", 25, "m1.yml", &err), 0);
 	a = load_ok("name: x\nsearch: a=1\n");
 	b = load_ok("name: x\nsearch: a=1\n");
 	c = load_ok("name: x\nsearch: a=2\n");
-	ck_assert_uint_eq(a->hash, b->hash);
-	ck_assert_uint_ne(a->hash, c->hash);
-	ck_assert_uint_eq(a->hash, hash_bytes("name: x\nsearch: a=1\n", 20));
+	ck_assert_uint_eq(a->identlen, b->identlen);
+	ck_assert_int_eq(memcmp(a->ident, b->ident, a->identlen), 0);
+	ck_assert_int_ne(memcmp(a->ident, c->ident, a->identlen), 0);
 	rule_free(a);
 	rule_free(b);
 	rule_free(c);
+	/* The same file with another macro text or other defaults. */
+	ck_assert_int_eq(macro_set_load_string(macros, "name: m1\n"
+	    "definition: b=2\n", 25, "m1.yml", &err), 0);
+	d = load_ok(text);
+	ck_assert_uint_eq(d->identlen, sizeof(want) - 1);
+	ck_assert_int_eq(memcmp(d->ident, want, sizeof(want) - 1), 0);
+	e = rule_load_string(text, strlen(text), "t.yml", dict, m2, NULL,
+	    &err);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_ne(memcmp(d->ident, e->ident, d->identlen), 0);
+	rule_free(e);
+	ck_assert_int_eq(rule_stream_default(&st), 0);
+	st.limits.window = 1800;
+	e = rule_load_string(text, strlen(text), "t.yml", dict, macros, &st,
+	    &err);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_ne(memcmp(d->ident, e->ident, d->identlen), 0);
+	rule_free(e);
+	rule_stream_free(&st);
+	rule_free(d);
+	macro_set_free(m2);
 }
 END_TEST
 
@@ -1074,7 +1109,7 @@ rule_suite(void)
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_caller_defaults);
 	tcase_add_test(tc, test_filter_default);
-	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_ident);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(errors) /
 	    sizeof(errors[0])));
 	tcase_add_loop_test(tc, test_places, 0, (int)(sizeof(places) /

@@ -28,4 +28,9 @@ nvmwatch_check(yamldoc)
 nvmwatch_check(num)
 nvmwatch_check(collector)
 nvmwatch_check(alert_fmt)
+nvmwatch_check(statsfmt)
+# The daemon's counter tables are checked as metrics too: stats.c needs
+# only the daemon's headers (offsetof), not its libraries.
+target_sources(check_statsfmt PRIVATE ${CMAKE_SOURCE_DIR}/daemon/stats.c)
+target_include_directories(check_statsfmt PRIVATE ${CMAKE_SOURCE_DIR}/daemon)
 nvmwatch_check(ctlproto)
