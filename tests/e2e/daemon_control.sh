@@ -159,11 +159,16 @@ PY
 # --- 3. stats: what the daemon sent, as is --------------------------------
 "$NVMWATCH" stats -s "$sock" >"$T/stats.txt" || fail "stats: exit $?"
 raw 'stats\n' >"$T/stats.raw"
+# The same but for the control socket's own line: one more request.
 python3 - "$T/stats.txt" "$T/stats.raw" <<'PY' || fail "stats output"
 import ast, sys
+def strip(b):
+    return b"".join(l for l in b.splitlines(True)
+                    if not l.startswith(b"control "))
 got = open(sys.argv[1], "rb").read()
 raw = ast.literal_eval(open(sys.argv[2]).read())
-if not raw.startswith(b"OK\n") or raw[3:] != got or not got:
+if not raw.startswith(b"OK\n") or strip(raw[3:]) != strip(got) or \
+        strip(got) == got or not got:
     print("tool %r\nsocket %r" % (got[:200], raw[:200]), file=sys.stderr)
     sys.exit(1)
 PY
@@ -213,11 +218,22 @@ if not 0.4 < dt < 5:
 PY
 
 # --- 6. the client's exit status --------------------------------------------
+# A reload of the same files: 0 and the daemon's summary.
 "$NVMWATCH" reload -c "$T/nvmwatch.yaml" >"$T/reload.out" 2>"$T/reload.err"
 rc=$?
-[ "$rc" -eq 1 ] || fail "reload: exit $rc, expected 1 (the placeholder's ERR)"
-grep -q '^nvmwatch: reload: ' "$T/reload.err" ||
-    fail "reload's message: $(cat "$T/reload.err")"
+[ "$rc" -eq 0 ] || fail "reload: exit $rc: $(cat "$T/reload.err")"
+grep -q '^reloaded ' "$T/reload.out" ||
+    fail "reload's summary: $(cat "$T/reload.out")"
+[ -s "$T/reload.err" ] && fail "reload wrote to stderr: $(cat "$T/reload.err")"
+# A configuration with an error: refused, 1, the daemon's message.
+cp "$T/nvmwatch.yaml" "$T/nvmwatch.yaml.good"
+echo "no_such_section: 1" >>"$T/nvmwatch.yaml"
+"$NVMWATCH" reload -s "$sock" >"$T/reload.out" 2>"$T/reload.err"
+rc=$?
+mv "$T/nvmwatch.yaml.good" "$T/nvmwatch.yaml"
+[ "$rc" -eq 1 ] || fail "bad reload: exit $rc, expected 1"
+grep -q "^nvmwatch: reload: .*$T/nvmwatch.yaml:" "$T/reload.err" ||
+    fail "bad reload's message: $(cat "$T/reload.err")"
 [ -s "$T/reload.out" ] && fail "reload wrote to stdout on ERR"
 
 # expect_client STATUS STDERR-LINE nvmwatch-args...
@@ -280,9 +296,9 @@ expect_fail "$T/second.yaml" "another nvmwatchd is running on $sock"
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
 [ -e "$sock" ] && fail "the socket is still there after SIGTERM"
-# 7 requests served (rules x3, stats x3, reload), 4 bad ones; 2 silent and
-# 1 refused clients; the second daemon's probe.
-for kv in connections=15 refused=1 requests=7 errors=4 timeouts=2; do
+# 8 requests served (rules x3, stats x3, reload x2), 4 bad ones; 2 silent
+# and 1 refused clients; the second daemon's probe.
+for kv in connections=16 refused=1 requests=8 errors=4 timeouts=2; do
 	v=$(control_stat "${kv%%=*}")
 	[ "$v" = "${kv#*=}" ] || fail "control_${kv%%=*}=$v, expected ${kv#*=}"
 done
