@@ -557,7 +557,12 @@ nvmwatchd_command(void *arg, const struct control_request *req,
 			rules_list_text(out, env->engine);
 		return 0;
 	case CONTROL_RELOAD:
-		return nvmwatchd_reload(env, out);
+		if (nvmwatchd_reload(env, out) == -1)
+			return -1;
+		/* The summary is a line of the client's output. */
+		if (out->len == 0 || out->data[out->len - 1] != '\n')
+			buf_putc(out, '\n');
+		return 0;
 	}
 	buf_puts(out, "unknown command");
 	return -1;
