@@ -60,6 +60,7 @@ struct control {
 static int	control_path_free(const char *);
 static int	control_in_use(const char *);
 static int	control_socket(struct control *, const struct config *);
+static int	control_mkdir(const char *);
 static int	control_owner(struct control *, const struct config *);
 static int	control_gid(const char *, gid_t *);
 static void	control_accept(evutil_socket_t, short, void *);
@@ -249,8 +250,17 @@ control_socket(struct control *c, const struct config *conf)
 	old = umask(0177);
 	rv = bind(c->fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
+	if (rv == -1 && errno == ENOENT && control_mkdir(c->path) == 0) {
+		old = umask(0177);
+		rv = bind(c->fd, (struct sockaddr *)&sun, sizeof(sun));
+		umask(old);
+	}
 	if (rv == -1) {
 		log_warn("control socket %s: bind", c->path);
+		if (errno == ENOENT || errno == EACCES)
+			log_warnx("control socket %s: set control.path to a "
+			    "directory the daemon can write, or to ~ for "
+			    "none", c->path);
 		return -1;
 	}
 	if (lstat(c->path, &st) == -1) {
@@ -266,6 +276,35 @@ control_socket(struct control *c, const struct config *conf)
 		log_warn("control socket %s: listen", c->path);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The socket's directory, when it is missing: /run/nvmwatch outside
+ * systemd (whose RuntimeDirectory= makes it), for a daemon started by
+ * hand as root. One level only, owner and group only. 0, or -1 (errno
+ * set, logged when mkdir itself failed).
+ */
+static int
+control_mkdir(const char *path)
+{
+	char	 dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char	*slash;
+	int	 saved;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir) {
+		errno = ENOENT;
+		return -1;
+	}
+	*slash = '\0';
+	if (mkdir(dir, 0750) == -1) {
+		saved = errno;
+		log_warn("control socket %s: mkdir %s", path, dir);
+		errno = saved;
+		return -1;
+	}
+	log_info("control socket %s: made the directory %s", path, dir);
 	return 0;
 }
 

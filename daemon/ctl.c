@@ -140,7 +140,8 @@ usage:
 
 /*
  * control.path of cfgpath, else of TOOL_CONFIG when it is readable, else
- * CTL_SOCKET. A configuration without control.path is an error: that
+ * CTL_SOCKET, also when the configuration does not load (after its
+ * error). A configuration without control.path is an error: that
  * daemon has no socket. *owned gets what to free.
  */
 static int
@@ -157,12 +158,21 @@ ctl_socket_path(struct ctl *ctl, const char *cfgpath, char **owned)
 	}
 	memset(&err, 0, sizeof(err));
 	if ((conf = config_load(cfgpath, &err)) == NULL) {
+		/*
+		 * A bad edit: the daemon is still running the file it
+		 * loaded, and its socket is where the default puts it
+		 * unless control.path moved it. Ask there, so that a
+		 * refused reload is logged and counted by the daemon too.
+		 */
 		if (err.line > 0)
 			fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line,
 			    err.column, err.msg);
 		else
 			fprintf(stderr, "%s: %s\n", err.file, err.msg);
-		return -1;
+		tool_warnx("%s: %s does not load; asking the daemon at %s",
+		    ctl->cmd, cfgpath, CTL_SOCKET);
+		ctl->path = CTL_SOCKET;
+		return 0;
 	}
 	if (conf->control_path == NULL) {
 		tool_warnx("%s: %s: control.path is not set: the daemon has "

@@ -253,6 +253,16 @@ expect_client 2 "nvmwatch: stats: cannot connect to $sockdir/none: No such file 
 printf 'listen:\n%s\n' "$LISTEN" >"$T/nocontrol.yaml"
 expect_client 2 "nvmwatch: rules: $T/nocontrol.yaml: control.path is not set: the daemon has no control socket" \
     rules -c "$T/nocontrol.yaml"
+# A configuration that does not load: its error, then the default socket
+# is asked (here nobody is there; on a service the daemon would refuse the
+# reload itself and log and count it).
+if [ ! -e /run/nvmwatch/nvmwatchd.sock ]; then
+	printf 'udp:\n  batch: 0\n' >"$T/broken.yaml"
+	expect_client 2 "$T/broken.yaml:2:10: udp.batch: 0 is out of range 1..1024
+nvmwatch: reload: $T/broken.yaml does not load; asking the daemon at /run/nvmwatch/nvmwatchd.sock
+nvmwatch: reload: cannot connect to /run/nvmwatch/nvmwatchd.sock: No such file or directory" \
+	    reload -c "$T/broken.yaml"
+fi
 expect_client 2 "nvmwatch: usage: nvmwatch stats [-j] [-s SOCKET | -c CONFIG] [-t SECONDS]" \
     stats -s "$sock" -c "$T/nvmwatch.yaml"
 expect_client 2 "reload: invalid option -- 'j'
@@ -339,4 +349,24 @@ if [ "$(id -u)" -eq 0 ] && getent group daemon >/dev/null; then
 else
 	echo "note: not root (or no group daemon): control.group not tried"
 fi
+
+# --- 12. a missing directory is made (one level, 0750) ----------------------
+# Outside systemd nothing makes /run/nvmwatch; two levels are an error.
+sock_saved=$sock
+sock=$sockdir/made/ctl.sock
+config "$T/mkdir.yaml"
+start_daemon "$T/mkdir.yaml" 1
+grep -qxF "control socket $sock: made the directory $sockdir/made" \
+    "$T/daemon.log" || fail "no log line for the made directory"
+[ "$(command stat -c '%a' "$sockdir/made")" = 750 ] ||
+    fail "directory mode $(command stat -c '%a' "$sockdir/made")"
+"$NVMWATCH" rules -s "$sock" >/dev/null || fail "rules through $sock"
+stop_daemon
+[ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
+sock=$sockdir/no/such/ctl.sock
+config "$T/mkdir.yaml"
+expect_fail "$T/mkdir.yaml" \
+    "control socket $sock: set control.path to a directory the daemon can write, or to ~ for none"
+rm -rf "$sockdir/made"
+sock=$sock_saved
 echo "ok: control socket ($groups groups, $bytes bytes live)"
