@@ -11,12 +11,7 @@
 #  6. SIGTERM: exit 0 and the socket file gone.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
-# sun_path holds 108 bytes: a long scratch path gets a short directory.
-sockdir=$T
-if [ "${#T}" -gt 80 ]; then
-	sockdir=$(mktemp -d /tmp/nvmctl.XXXXXX) || fail "mktemp"
-	trap 'e2e_cleanup; rm -rf "$sockdir"' EXIT
-fi
+sock_dir
 sock=$sockdir/ctl.sock
 CONF=$(cd "$(dirname "$0")/../../conf" && pwd)
 RULE=cisco_nvm___non_network_binary_making_network_connection

@@ -6,12 +6,7 @@
 # SIGTERM.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
 
-# sun_path holds 108 bytes: a long scratch path gets a short directory.
-sockdir=$T
-if [ "${#T}" -gt 80 ]; then
-	sockdir=$(mktemp -d /tmp/nvmnotify.XXXXXX) || fail "mktemp"
-	trap 'e2e_cleanup; rm -rf "$sockdir"' EXIT
-fi
+sock_dir
 sock=$sockdir/notify.sock
 
 # The listener: one line per datagram, "SECONDS<TAB>MESSAGE" (newlines in a

@@ -29,17 +29,6 @@ has_line() {
 	grep -Fxq -- "$1" "$T/daemon.log" || fail "no line: $1"
 }
 
-# strip FILE: the records without the IPFIX-only keys.
-strip() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    r.pop("_template", None)
-    r.pop("_odid", None)
-    print(json.dumps(r))' "$1"
-}
-
 # refused NAME EXPECTED-LINE SPEC...: the daemon, given the sockets of
 # SPEC and $T/nvmwatch.yaml, exits 1 and logs EXPECTED-LINE, once,
 # without having started.

@@ -34,17 +34,6 @@ hour=$((now / 3600 * 3600))
 SEND=(-n 400 -e 8 -s 23 --trigger-share 0.1 --ipv6-share 0.2
     --duration 60 --start "$hour" -r 4000)
 
-# strip FILE: the records without the IPFIX-only keys.
-strip() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    r.pop("_template", None)
-    r.pop("_odid", None)
-    print(json.dumps(r))' "$1"
-}
-
 # normalize FILE: alerts without alert_time, sorted.
 normalize() {
 	python3 -c '

@@ -50,10 +50,10 @@ with open(sys.argv[2], "wb") as out:
             out.flush()
 PY
 SIEM=$!
-# The control socket too (sun_path holds 108 bytes: a short directory).
-sockdir=$(mktemp -d /tmp/nvmvg.XXXXXX) || fail "mktemp"
+# The control socket too.
+sock_dir
 sock=$sockdir/ctl.sock
-trap 'e2e_cleanup; kill "$SIEM" 2>/dev/null; rm -rf "$sockdir"' EXIT
+trap 'e2e_cleanup; kill "$SIEM" 2>/dev/null' EXIT
 wait_until 10 '[ -f "$T/siem.ready" ]' || fail "the SIEM receiver did not start"
 # config SINKFILE: the config, alerts to SINKFILE and to the SIEM too.
 config() {

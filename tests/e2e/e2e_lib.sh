@@ -21,13 +21,38 @@ fail() {
 	exit 1
 }
 
+E2E_SOCKDIR=
 e2e_cleanup() {
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
 	fi
+	[ -n "$E2E_SOCKDIR" ] && rm -rf "$E2E_SOCKDIR"
+	return 0
 }
 trap e2e_cleanup EXIT
+
+# sock_dir: sets sockdir to a directory for Unix sockets: $T, or, when $T
+# is too long for sun_path (108 bytes), a short one under /tmp that is
+# removed at exit.
+sock_dir() {
+	sockdir=$T
+	if [ "${#T}" -gt 80 ]; then
+		sockdir=$(mktemp -d /tmp/nvmsock.XXXXXX) || fail "mktemp"
+		E2E_SOCKDIR=$sockdir
+	fi
+}
+
+# strip FILE: the records of FILE without the IPFIX-only keys.
+strip() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    r.pop("_template", None)
+    r.pop("_odid", None)
+    print(json.dumps(r))' "$1"
+}
 
 # A port that is free for both UDP and TCP on addr (127.0.0.1 or ::1).
 free_port() {
