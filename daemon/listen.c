@@ -28,6 +28,7 @@
 #include "exporter.h"
 #include "log.h"
 #include "output.h"
+#include "stats.h"
 #include "syslog_in.h"
 #include "listen.h"
 
@@ -315,6 +316,12 @@ listen_new_fds(struct event_base *base, const struct config *conf,
 fail:
 	listen_free(l);
 	return NULL;
+}
+
+void
+listen_add_counters(struct listen *l, const struct listen_counters *c)
+{
+	stats_add(&stats_listen, &l->counters, c);
 }
 
 void

@@ -96,6 +96,10 @@ void		 listen_fds_close(struct listen_fds *);
 struct listen	*listen_new(struct event_base *, const struct config *conf,
 		    struct ipfix_collector *collector, struct syslog_in *syslog,
 		    struct exporter_table *exporters, struct output *output);
+/* Adds c's totals (a replaced listen's, at a reload) to l's counters;
+ * the gauge tcp_live is l's own. */
+void		 listen_add_counters(struct listen *l,
+		    const struct listen_counters *c);
 /* The records output the listeners flush after each batch (a reload
  * that opened another one); NULL: none. */
 void		 listen_set_output(struct listen *, struct output *output);

@@ -89,6 +89,10 @@ static void	stats_domain(uint32_t, const struct ipfix_counters *, void *);
 static void	stats_session_line(struct stats_dump *, const char *,
 		    const struct ipfix_counters *);
 static int	daemonize(struct event_base *);
+static char	*absolute_path(const char *);
+static const struct listen_counters *listen_totals(const struct nvmwatchd *);
+static void	sink_totals(const struct nvmwatchd *, size_t,
+		    struct sink_counters *);
 static int	notify_watchdog_start(struct nvmwatchd *);
 static void	notify_watchdog(evutil_socket_t, short, void *);
 static void	notify_status(struct nvmwatchd *, double);
@@ -265,12 +269,23 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 		return -1;
 	}
 	env->verbose = verbose;
-	/* Reloads read the same file wherever the daemon is by then. */
-	if ((env->conf_path = realpath(path, NULL)) == NULL &&
-	    (env->conf_path = strdup(path)) == NULL) {
+	/*
+	 * Reloads read the same file wherever the daemon is by then: the
+	 * path made absolute, symbolic links left as they are (a link
+	 * switched to another file is what the next reload reads). The
+	 * loaded config takes it too, so that rule paths (relative to it)
+	 * are the same at start and after a reload.
+	 */
+	if ((env->conf_path = absolute_path(path)) == NULL) {
+		log_warn("config path %s", path);
+		return -1;
+	}
+	free(env->conf->path);
+	if ((env->conf->path = strdup(env->conf_path)) == NULL) {
 		log_warn("config path");
 		return -1;
 	}
+	env->boot_conf = config_ref(env->conf);
 	level = env->conf->log_level + verbose;
 	log_setlevel(level > LOG_DEBUG ? LOG_DEBUG : level);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
@@ -301,6 +316,7 @@ nvmwatchd_start(struct nvmwatchd *env, const char *path, int verbose)
 	    (env->metrics = metrics_new(env->base, env->conf,
 	    nvmwatchd_stats, env)) == NULL)
 		return -1;
+	env->started = 1;
 	return 0;
 }
 
@@ -435,8 +451,11 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		control_shutdown(env->control);
 	metrics_free(env->metrics);
 	env->metrics = NULL;
-	if (env->listen != NULL) {
-		listen_shutdown(env->listen);
+	/* Also without listeners (a reload could not reopen them): the
+	 * windows and the sinks' queues are there all the same. */
+	if (env->started) {
+		if (env->listen != NULL)
+			listen_shutdown(env->listen);
 		output_flush(env->output);
 		if (env->conf->flush_on_shutdown)
 			engine_flush(env->engine, loop_now(env->base));
@@ -463,12 +482,13 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	output_close(env->output);
 	engine_free(env->engine);
 	output_close(env->alerts);
-	sink_set_free(env->sinks);
 	nvmwatchd_retired_free(env);
+	sink_set_free(env->sinks);
 	if (env->ev_retire != NULL)
 		event_free(env->ev_retire);
 	config_free(env->listen_conf);
 	config_free(env->sink_conf);
+	config_free(env->boot_conf);
 	free(env->conf_path);
 	for (i = 0; i < sizeof(env->ev_signal) / sizeof(env->ev_signal[0]);
 	    i++)
@@ -625,8 +645,7 @@ notify_status(struct nvmwatchd *env, double now)
 		    (now - env->status_time);
 	if (env->alerts != NULL)
 		alerts = output_counters(env->alerts)->records_written;
-	if (env->listen != NULL)
-		drops += listen_counters(env->listen)->udp_kernel_drops;
+	drops += listen_totals(env)->udp_kernel_drops;
 	if (env->syslog != NULL)
 		drops += syslog_in_counters(env->syslog)->parse.bad_lines;
 	sd_notifyf(0, "STATUS=%.0f records/s, %llu alerts, %llu drops",
@@ -725,8 +744,8 @@ stats_log(struct nvmwatchd *env)
 		buf_reset(&b);
 	}
 	buf_puts(&b, "stats:");
-	if (env->listen != NULL)
-		stats_put(&b, &stats_listen, listen_counters(env->listen));
+	if (env->started)
+		stats_put(&b, &stats_listen, listen_totals(env));
 	if (env->exporters != NULL)
 		stats_put(&b, &stats_exporter,
 		    exporter_counters(env->exporters));
@@ -747,19 +766,47 @@ stats_log(struct nvmwatchd *env)
 	stats_sessions(env);
 }
 
+/*
+ * The listeners' totals: the open ones' (which carry those of listeners
+ * a reload closed), or, while none is open, what the closed ones
+ * counted.
+ */
+static const struct listen_counters *
+listen_totals(const struct nvmwatchd *env)
+{
+	return env->listen != NULL ? listen_counters(env->listen) :
+	    &env->listen_carry;
+}
+
+/* Sink i's totals: with the same-named sink of a set a reload retired
+ * and that is still sending. */
+static void
+sink_totals(const struct nvmwatchd *env, size_t i, struct sink_counters *out)
+{
+	int	j;
+
+	*out = *sink_counters(env->sinks, i);
+	if ((j = sink_set_find(env->retired, sink_name(env->sinks, i))) == -1)
+		return;
+	stats_add(&stats_sink, out, sink_counters(env->retired, (size_t)j));
+	out->queue_depth += sink_counters(env->retired, (size_t)j)->queue_depth;
+}
+
 /* A line per sink: "stats: sink=NAME enqueued=... ...". */
 static void
 stats_sinks(struct nvmwatchd *env)
 {
-	struct buf	b;
-	size_t		i;
+	struct sink_counters	sc;
+	struct buf		b;
+	size_t			i;
 
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < sink_set_count(env->sinks); i++) {
 		buf_reset(&b);
 		buf_puts(&b, "stats: sink=");
 		stats_word(&b, sink_name(env->sinks, i));
-		stats_put(&b, &stats_sink, sink_counters(env->sinks, i));
+		sink_totals(env, i, &sc);
+		stats_put(&b, &stats_sink, &sc);
 		if (!b.failed)
 			log_info("%s", b.data);
 	}
@@ -797,6 +844,7 @@ nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
 	struct nvmwatchd		*env = arg;
 	struct daemon_counters		 d;
 	struct engine_rule_stats	 st;
+	struct sink_counters		 sc;
 	size_t				 i;
 
 	memset(&d, 0, sizeof(d));
@@ -808,9 +856,8 @@ nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
 	d.rules_loaded = env->engine != NULL ? engine_nrules(env->engine) : 0;
 	d.start_time = (uint64_t)env->start_time;
 	fn(fnarg, &stats_daemon, NULL, NULL, &d);
-	if (env->listen != NULL)
-		fn(fnarg, &stats_listen, NULL, NULL,
-		    listen_counters(env->listen));
+	if (env->started)
+		fn(fnarg, &stats_listen, NULL, NULL, listen_totals(env));
 	if (env->exporters != NULL)
 		fn(fnarg, &stats_exporter, NULL, NULL,
 		    exporter_counters(env->exporters));
@@ -835,9 +882,10 @@ nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
 		fn(fnarg, &stats_rule, "rule",
 		    engine_rule(env->engine, i)->short_name, &st);
 	}
-	for (i = 0; i < sink_set_count(env->sinks); i++)
-		fn(fnarg, &stats_sink, "sink", sink_name(env->sinks, i),
-		    sink_counters(env->sinks, i));
+	for (i = 0; i < sink_set_count(env->sinks); i++) {
+		sink_totals(env, i, &sc);
+		fn(fnarg, &stats_sink, "sink", sink_name(env->sinks, i), &sc);
+	}
 	if (env->metrics != NULL)
 		fn(fnarg, &stats_metrics, NULL, NULL,
 		    metrics_counters(env->metrics));
@@ -969,6 +1017,22 @@ stats_session_line(struct stats_dump *d, const char *odid,
 	if (!b.failed)
 		log_info("%s", b.data);
 	buf_free(&b);
+}
+
+/* path, after the working directory when relative; NULL on error. */
+static char *
+absolute_path(const char *path)
+{
+	char	*cwd, *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, path) == -1)
+		out = NULL;
+	free(cwd);
+	return out;
 }
 
 /*

@@ -65,7 +65,12 @@ struct nvmwatchd {
 	char			*conf_path;	/* absolute: the daemon may have
 						   left its directory */
 	int			 verbose;	/* -v given */
+	struct config		*boot_conf;	/* as started: what a reload
+						   cannot change is compared
+						   with it */
 	struct config		*listen_conf;	/* what listen borrows */
+	struct listen_counters	 listen_carry;	/* totals of closed listeners
+						   not yet added to new ones */
 	struct config		*sink_conf;	/* what sinks borrows */
 	struct sink_set		*retired;	/* replaced sinks, draining */
 	struct config		*retired_conf;
@@ -73,6 +78,7 @@ struct nvmwatchd {
 	struct event		*ev_retire;
 	int			 stopping;	/* in nvmwatchd_stop(): no
 						   reloads */
+	int			 started;	/* nvmwatchd_start() done */
 };
 
 /*

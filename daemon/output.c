@@ -12,6 +12,7 @@
 #include "record.h"
 #include "log.h"
 #include "output.h"
+#include "stats.h"
 #include "row_cmd.h"
 
 struct output {
@@ -155,6 +156,13 @@ output_write(struct output *o, const char *p, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+void
+output_add_counters(struct output *o, const struct output_counters *c)
+{
+	if (o != NULL && c != NULL)
+		stats_add(&stats_output, &o->counters, c);
 }
 
 const struct output_counters *

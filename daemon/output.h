@@ -49,6 +49,9 @@ void		 output_alert(struct output *, const struct rule *rule,
 int		 output_reopen(struct output *);
 /* Writes what is buffered. NULL: no-op. */
 void		 output_flush(struct output *);
+/* Adds c's totals (the file a reload replaced) to o's counters. */
+void		 output_add_counters(struct output *o,
+		    const struct output_counters *c);
 const struct output_counters *output_counters(const struct output *);
 
 #endif

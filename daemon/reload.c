@@ -39,6 +39,7 @@
 #include "rule.h"
 #include "ruleset.h"
 #include "sink.h"
+#include "stats.h"
 
 #define RETIRE_POLL	0.1	/* seconds between looks at retired sinks */
 
@@ -65,6 +66,9 @@ static int	reload_outputs(struct nvmwatchd *, struct reload *,
 		    struct buf *);
 static int	reload_listen(struct nvmwatchd *, struct reload *,
 		    struct buf *);
+static void	reload_listen_close(struct nvmwatchd *);
+static struct listen *reload_listen_open(struct nvmwatchd *,
+		    const struct config *, struct output *);
 static void	reload_commit(struct nvmwatchd *, struct reload *,
 		    struct buf *);
 static void	reload_discard(struct reload *);
@@ -226,22 +230,53 @@ reload_listen(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 {
 	struct output	*records;
 
-	r->listen_changed = !config_same(env->listen_conf, r->conf,
-	    listen_sections);
+	/* No listeners (a failed reopen earlier): any reload tries again. */
+	r->listen_changed = env->listen == NULL ||
+	    !config_same(env->listen_conf, r->conf, listen_sections);
 	if (!r->listen_changed)
 		return 0;
 	records = r->records_changed ? r->records : env->output;
-	listen_free(env->listen);
-	if ((env->listen = nvmwatchd_listen(env, r->conf, records)) != NULL)
+	reload_listen_close(env);
+	if ((env->listen = reload_listen_open(env, r->conf, records)) != NULL)
 		return 0;
 	buf_printf(msg, "%s: listen: cannot open the listeners (the log "
-	    "says why); the previous ones are open again", r->conf->path);
-	if ((env->listen = nvmwatchd_listen(env, env->listen_conf,
-	    env->output)) == NULL)
+	    "says why); ", r->conf->path);
+	if ((env->listen = reload_listen_open(env, env->listen_conf,
+	    env->output)) == NULL) {
+		buf_puts(msg, "the previous ones could not be opened again "
+		    "either: no input until a reload opens listeners");
 		log_warnx("reload: the previous listeners could not be "
-		    "opened again: no input until the next good reload");
+		    "opened again: no input until a reload opens listeners");
+	} else
+		buf_puts(msg, "the previous ones are open again");
 	r->listen_changed = 0;
 	return -1;
+}
+
+/* Closes the listeners; their totals wait in env->listen_carry. */
+static void
+reload_listen_close(struct nvmwatchd *env)
+{
+	if (env->listen == NULL)
+		return;
+	stats_add(&stats_listen, &env->listen_carry,
+	    listen_counters(env->listen));
+	listen_free(env->listen);
+	env->listen = NULL;
+}
+
+/* The listeners of conf, with the totals of those before them. */
+static struct listen *
+reload_listen_open(struct nvmwatchd *env, const struct config *conf,
+    struct output *records)
+{
+	struct listen	*l;
+
+	if ((l = nvmwatchd_listen(env, conf, records)) == NULL)
+		return NULL;
+	listen_add_counters(l, &env->listen_carry);
+	memset(&env->listen_carry, 0, sizeof(env->listen_carry));
+	return l;
 }
 
 /* The second step: nothing here fails. */
@@ -273,12 +308,20 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	env->engine = r->engine;
 	r->engine = NULL;
 
+	/* Counters stay totals since start-up: the new file takes the
+	 * old one's. */
 	if (r->alerts_changed) {
+		if (env->alerts != NULL)
+			output_add_counters(r->alerts,
+			    output_counters(env->alerts));
 		output_close(env->alerts);
 		env->alerts = r->alerts;
 		r->alerts = NULL;
 	}
 	if (r->records_changed) {
+		if (env->output != NULL)
+			output_add_counters(r->records,
+			    output_counters(env->output));
 		output_close(env->output);
 		env->output = r->records;
 		r->records = NULL;
@@ -306,7 +349,7 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	for (s = restart_sections; *s != NULL; s++) {
 		const char *const	 one[] = { *s, NULL };
 
-		if (config_same(env->conf, r->conf, one))
+		if (config_same(env->boot_conf, r->conf, one))
 			continue;
 		log_warnx("reload: %s: changed; the new settings take effect "
 		    "at the next restart", *s);
@@ -398,6 +441,8 @@ nvmwatchd_retired_free(struct nvmwatchd *env)
 	if (env->retired == NULL)
 		return;
 	sink_set_abandon(env->retired);
+	/* The sinks of the same name carry on with its totals. */
+	sink_set_fold(env->sinks, env->retired);
 	sink_set_free(env->retired);
 	config_free(env->retired_conf);
 	env->retired = NULL;

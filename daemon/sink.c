@@ -33,6 +33,7 @@
 #include "row.h"
 #include "rule.h"
 #include "sink.h"
+#include "stats.h"
 
 #define SINK_HIGH_WATER		(256 * 1024)	/* bytes in a bufferevent
 						   before writing waits */
@@ -83,6 +84,7 @@ struct sink_set {
 	struct sink		*s;
 	size_t			 n;
 	struct event		*ev_drain;
+	struct event		*ev_deadline;	/* the drain's timeout */
 };
 
 static int	sink_open(struct sink_set *, struct sink *,
@@ -133,6 +135,7 @@ static void	sink_tcp_retry(evutil_socket_t, short, void *);
 static void	sink_backoff_next(struct sink *, struct timeval *);
 static size_t	sink_pending(const struct sink *);
 static void	sink_drain_poll(evutil_socket_t, short, void *);
+static void	sink_drain_deadline(evutil_socket_t, short, void *);
 static int	sink_truncated(const struct buf *);
 
 struct sink_set *
@@ -172,6 +175,8 @@ sink_set_free(struct sink_set *set)
 		sink_close(&set->s[i]);
 	if (set->ev_drain != NULL)
 		event_free(set->ev_drain);
+	if (set->ev_deadline != NULL)
+		event_free(set->ev_deadline);
 	free(set->s);
 	free(set);
 }
@@ -1052,6 +1057,14 @@ sink_drain_poll(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(set->base);
 }
 
+static void
+sink_drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct sink_set	*set = arg;
+
+	event_base_loopbreak(set->base);
+}
+
 void
 sink_set_drain(struct sink_set *set)
 {
@@ -1070,16 +1083,24 @@ sink_set_drain(struct sink_set *set)
 	if (left > 0 && timeout > 0) {
 		tv.tv_sec = 0;
 		tv.tv_usec = (suseconds_t)(SINK_DRAIN_POLL * 1e6);
+		/*
+		 * A timer of our own for the deadline, not loopexit: one
+		 * left pending after an early end would cut the next
+		 * drain (a reload's retired sinks) short.
+		 */
 		set->ev_drain = event_new(set->base, -1, EV_PERSIST,
 		    sink_drain_poll, set);
-		if (set->ev_drain != NULL &&
+		set->ev_deadline = evtimer_new(set->base, sink_drain_deadline,
+		    set);
+		if (set->ev_drain != NULL && set->ev_deadline != NULL &&
 		    event_add(set->ev_drain, &tv) == 0) {
 			tv.tv_sec = (time_t)timeout;
 			tv.tv_usec = (suseconds_t)((timeout -
 			    (double)tv.tv_sec) * 1e6);
-			event_base_loopexit(set->base, &tv);
-			event_base_dispatch(set->base);
+			if (evtimer_add(set->ev_deadline, &tv) == 0)
+				event_base_dispatch(set->base);
 			event_del(set->ev_drain);
+			event_del(set->ev_deadline);
 		}
 	}
 	sink_set_abandon(set);
@@ -1120,6 +1141,28 @@ sink_set_drain_timeout(const struct sink_set *set)
 		if (set->s[i].conf->drain_timeout > t)
 			t = set->s[i].conf->drain_timeout;
 	return t;
+}
+
+int
+sink_set_find(const struct sink_set *set, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; set != NULL && i < set->n; i++)
+		if (strcmp(set->s[i].conf->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+sink_set_fold(struct sink_set *dst, const struct sink_set *src)
+{
+	size_t	i;
+	int	j;
+
+	for (i = 0; dst != NULL && src != NULL && i < src->n; i++)
+		if ((j = sink_set_find(dst, src->s[i].conf->name)) != -1)
+			stats_add(&stats_sink, &dst->s[j].c, &src->s[i].c);
 }
 
 size_t

@@ -101,6 +101,11 @@ void		 sink_set_abandon(struct sink_set *);
 size_t		 sink_set_pending(const struct sink_set *);
 /* The largest drain_timeout of the set's sinks, seconds. */
 double		 sink_set_drain_timeout(const struct sink_set *);
+/* The index of the sink called name, or -1. */
+int		 sink_set_find(const struct sink_set *, const char *name);
+/* Adds the totals of src's sinks to dst's of the same name (the set a
+ * reload retired, once it is done); queue_depth is dst's own. */
+void		 sink_set_fold(struct sink_set *dst, const struct sink_set *src);
 size_t		 sink_set_count(const struct sink_set *);
 const char	*sink_name(const struct sink_set *, size_t i);
 const struct sink_counters *sink_counters(const struct sink_set *, size_t i);

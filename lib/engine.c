@@ -129,6 +129,7 @@ engine_adopt(struct engine *e, struct engine *old)
 {
 	struct engine_rule	*tmp;
 	const struct rule	*a, *b;
+	char			*path;
 	size_t			 i, j, kept = 0;
 
 	for (i = 0; i < e->n; i++) {
@@ -137,7 +138,6 @@ engine_adopt(struct engine *e, struct engine *old)
 			b = old->rules[j]->rule;
 			if (old->rules[j]->engine != old ||
 			    strcmp(a->short_name, b->short_name) != 0 ||
-			    strcmp(a->path, b->path) != 0 ||
 			    a->identlen != b->identlen ||
 			    memcmp(a->ident, b->ident, a->identlen) != 0)
 				continue;
@@ -146,6 +146,10 @@ engine_adopt(struct engine *e, struct engine *old)
 			e->rules[i] = old->rules[j];
 			old->rules[j] = tmp;
 			e->rules[i]->engine = e;
+			/* The same file, perhaps under another path now. */
+			path = e->rules[i]->rule->path;
+			e->rules[i]->rule->path = tmp->rule->path;
+			tmp->rule->path = path;
 			/* Marked as moved: not a candidate again. */
 			old->rules[j]->engine = NULL;
 			kept++;

@@ -59,10 +59,11 @@ void		 engine_rule_stats(const struct engine *, size_t i,
 		    struct engine_rule_stats *out);
 
 /*
- * A reload: every rule of old whose file, short name and identity
- * (rule->ident) equal one of e's moves into e with its open windows,
- * groups and counters, taking the place of e's fresh copy, which goes to
- * old in its stead. Returns how many moved. What stays in old are the
+ * A reload: every rule of old whose short name (its file's name) and
+ * identity (rule->ident) equal one of e's moves into e with its open
+ * windows, groups and counters, taking the place of e's fresh copy, which
+ * goes to old in its stead (the two swap paths: the kept rule has the
+ * new one). Returns how many moved. What stays in old are the
  * rules that changed or went away; the caller flushes or frees them.
  */
 size_t		 engine_adopt(struct engine *e, struct engine *old);

@@ -844,6 +844,7 @@ macro_lookup(void *arg, const char *name, size_t nargs,
 {
 	struct rule_lookup	*lk = arg;
 	const struct macro	*m;
+	size_t			 i;
 
 	if ((m = macro_find(lk->set, name, nargs)) == NULL)
 		return -1;
@@ -852,7 +853,10 @@ macro_lookup(void *arg, const char *name, size_t nargs,
 	def->argnames = (const char *const *)m->argnames;
 	/* The rule's identity: a changed macro changes every caller. */
 	buf_putc(&lk->ident, '\0');
-	buf_printf(&lk->ident, "macro %s %zu ", name, nargs);
+	buf_printf(&lk->ident, "macro %s %zu", name, nargs);
+	for (i = 0; i < m->nargs; i++)
+		buf_printf(&lk->ident, " %s", m->argnames[i]);
+	buf_putc(&lk->ident, ' ');
 	buf_puts(&lk->ident, m->definition);
 	return 0;
 }

@@ -90,6 +90,21 @@ stats_sub(const struct stats_table *t, void *dst, const void *src)
 }
 
 void
+stats_add(const struct stats_table *t, void *dst, const void *src)
+{
+	uint64_t	d;
+	size_t		i;
+
+	for (i = 0; i < t->nfields; i++) {
+		if (t->fields[i].flags & STATS_GAUGE)
+			continue;
+		d = field_get(dst, &t->fields[i]) +
+		    field_get(src, &t->fields[i]);
+		memcpy((char *)dst + t->fields[i].off, &d, sizeof(d));
+	}
+}
+
+void
 stats_render_text(struct buf *b, stats_source_fn *src, void *srcarg)
 {
 	src(srcarg, text_visit, b);

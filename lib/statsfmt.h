@@ -61,6 +61,9 @@ void	stats_put(struct buf *, const struct stats_table *t,
 void	stats_word(struct buf *, const char *s);
 /* dst -= src, field by field, stopping at zero. */
 void	stats_sub(const struct stats_table *t, void *dst, const void *src);
+/* dst += src for every counter of t; gauges are left as they are. A
+ * reload carries a replaced object's totals into its successor. */
+void	stats_add(const struct stats_table *t, void *dst, const void *src);
 
 /*
  * One line per counter set, in the source's order:

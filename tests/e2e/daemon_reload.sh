@@ -8,7 +8,9 @@
 #     exist, a listener whose port is taken: each refused with its error,
 #     the daemon keeps the configuration it had, its listeners and its
 #     open groups;
-#  3. at SIGTERM the unchanged rule's alert counts the flows of every
+#  3. a changed sessions: section is reported at each reload (it needs a
+#     restart);
+#  4. at SIGTERM the unchanged rule's alert counts the flows of every
 #     stream, before and after the reloads; the changed rule's counts only
 #     those after; the new sink got the alerts after its reload.
 . "$(dirname "$0")/e2e_lib.sh" "$@"
@@ -66,7 +68,11 @@ for line in open(sys.argv[1]):
 rule same same
 rule changes before
 config one
-start_daemon "$T/nvmwatch.yaml" 1
+# Started with a relative -f (as the README does): reloads read the same
+# file, and the rules keep their windows all the same.
+CONFPATH=$(cd "$T" && pwd -P)/nvmwatch.yaml
+cd "$T"
+start_daemon nvmwatch.yaml 1
 nvm_send udp 127.0.0.1 "$port" "$T/truth1.jsonl" -n 300 -e 3 -s 1 \
     --start "$start" --duration 60
 n1=$(flows "$T/truth1.jsonl")
@@ -79,7 +85,7 @@ rule changes after
 config two "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
 reload_and_wait "reloaded "
-grep -q "reloaded $(realpath "$T/nvmwatch.yaml"): 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners reopened; sinks reopened$" \
+grep -q "reloaded $CONFPATH: 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners reopened; sinks reopened$" \
     "$T/daemon.log" || fail "reload summary"
 [ "$(alert_fields "$T/alerts.jsonl" "reload changes")" = \
     "{\"before\": $n1} True" ] ||
@@ -94,7 +100,7 @@ wait_records "$T/records.jsonl" "$total"
 cp "$T/nvmwatch.yaml" "$T/good.yaml"
 printf 'udp:\n  batch: 0\n' >>"$T/nvmwatch.yaml"
 reload_and_wait "reload refused"
-grep -q "reload refused, still running the previous configuration: $(realpath "$T/nvmwatch.yaml"):[0-9]*:10: udp.batch: 0 is out of range 1..1024$" \
+grep -q "reload refused, still running the previous configuration: $CONFPATH:[0-9]*:10: udp.batch: 0 is out of range 1..1024$" \
     "$T/daemon.log" || fail "the broken config's error"
 cp "$T/good.yaml" "$T/nvmwatch.yaml"
 printf 'name: broken\nsearch: a=1 | stats nosuch(x)\n' >"$T/rules/broken.yml"
@@ -124,13 +130,20 @@ config two "sinks:" "  - name: extra" "    type: file" \
 reload_and_wait "reload refused"
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null
-grep -q "reload refused, still running the previous configuration: $(realpath "$T/nvmwatch.yaml"): listen: cannot open the listeners (the log says why); the previous ones are open again$" \
+grep -q "reload refused, still running the previous configuration: $CONFPATH: listen: cannot open the listeners (the log says why); the previous ones are open again$" \
     "$T/daemon.log" || fail "the busy port's error"
 port2=$port2_was
 config two "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
 [ "$(grep -c "reload refused" "$T/daemon.log")" -eq 4 ] ||
     fail "not 4 refused reloads"
+# A section that needs a restart: said at every reload until then.
+cp "$T/nvmwatch.yaml" "$T/good.yaml"
+printf 'sessions:\n  max: 100\n' >>"$T/nvmwatch.yaml"
+for i in 1 2; do
+	reload_and_wait "; sessions: changed, needs a restart$"
+done
+cp "$T/good.yaml" "$T/nvmwatch.yaml"
 # Still the same rules, windows and listeners: a third stream, to the
 # listener the failed reload closed and opened again, counts for both.
 nvm_send udp 127.0.0.1 "$port2" "$T/truth3.jsonl" -n 100 -e 1 -s 3 \
@@ -139,7 +152,7 @@ n3=$(flows "$T/truth3.jsonl")
 total=$((total + $(lines "$T/truth3.jsonl")))
 wait_records "$T/records.jsonl" "$total"
 
-# 3. The stop flushes.
+# 4. The stop flushes.
 stop_daemon
 [ "$DAEMON_RC" -eq 0 ] || fail "exit status $DAEMON_RC"
 [ "$(alert_fields "$T/alerts.jsonl" "reload same")" = \
@@ -151,6 +164,8 @@ stop_daemon
     fail "the changed rule: $(alert_fields "$T/alerts.jsonl" "reload changes")"
 [ "$(lines "$T/sink.jsonl")" -eq 2 ] ||
     fail "the new sink has $(lines "$T/sink.jsonl") alerts, expected 2"
+# The listeners' counters are totals since the start, across reopening.
+expect_stat udp_datagrams -eq "$(stat messages)"
 expect_rule_stat same matched -eq $((n1 + n2 + n3))
 expect_rule_stat changes matched -eq $((n2 + n3))
 echo "ok: reload kept 1 rule's group across $n1 + $n2 + $n3 flows; 4 bad reloads refused"

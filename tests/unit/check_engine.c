@@ -373,9 +373,12 @@ START_TEST(test_adopt)
 	old = eng;
 	ck_assert_ptr_nonnull(eng = engine_new(capture, NULL));
 	ck_assert_int_eq(engine_add_rule(eng, rule_text(v2, "c.yml")), 0);
-	ck_assert_int_eq(engine_add_rule(eng, rule_text(same, "s.yml")), 0);
+	ck_assert_int_eq(engine_add_rule(eng, rule_text(same, "new/s.yml")),
+	    0);
 	ck_assert_uint_eq(engine_adopt(eng, old), 1);
 	ck_assert_str_eq(engine_rule(eng, 1)->short_name, "s");
+	/* Kept by file name and identity; it has the new path. */
+	ck_assert_str_eq(engine_rule(eng, 1)->path, "new/s.yml");
 	engine_rule_stats(eng, 1, &st);
 	ck_assert_uint_eq(st.matched, 2);
 	ck_assert_uint_eq(st.window.groups_live, 1);

@@ -441,6 +441,28 @@ START_TEST(test_ident)
 	rule_stream_free(&st);
 	rule_free(d);
 	macro_set_free(m2);
+
+	/* The same definition with its arguments in another order. */
+	ck_assert_ptr_nonnull(m2 = macro_set_new());
+	ck_assert_int_eq(macro_set_load_string(m2, "name: m3\n"
+	    "arguments: [a, b]\ndefinition: x=$a$ y=$b$\n", 51, "m3.yml",
+	    &err), 0);
+	ck_assert_int_eq(macro_set_load_string(macros, "name: m3\n"
+	    "arguments: [b, a]\ndefinition: x=$a$ y=$b$\n", 51, "m3.yml",
+	    &err), 0);
+	d = rule_load_string("name: x\nsearch: a=1 `m3(1,2)`\n", 30, "t.yml",
+	    dict, macros, NULL, &err);
+	e = rule_load_string("name: x\nsearch: a=1 `m3(1,2)`\n", 30, "t.yml",
+	    dict, m2, NULL, &err);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(d->identlen, e->identlen);
+	ck_assert_int_ne(memcmp(d->ident, e->ident, d->identlen), 0);
+	ck_assert_ptr_nonnull(memmem(d->ident, d->identlen,
+	    "macro m3 2 b a x=$a$ y=$b$", 26));
+	rule_free(d);
+	rule_free(e);
+	macro_set_free(m2);
 }
 END_TEST
 

@@ -86,6 +86,13 @@ START_TEST(test_put_word_sub)
 	ck_assert_uint_eq(x.x, 6);
 	ck_assert_uint_eq(x.in_bytes, 0);	/* stops at zero */
 	buf_free(&b);
+	{
+		struct beta	d = { 1, 2 }, e = { 10, 20 };
+
+		stats_add(&beta_table, &d, &e);
+		ck_assert_uint_eq(d.hits, 11);
+		ck_assert_uint_eq(d.depth, 2);	/* a gauge: as it was */
+	}
 }
 END_TEST
 
