@@ -62,6 +62,11 @@ struct listener {
 	char			 name[96];	/* "udp 127.0.0.1:2055",
 						   "syslog tcp [::1]:514" */
 
+	/* A socket bound here: what it was bound for (proto, format,
+	 * address and port as bound), to keep it across a reload. */
+	char			 key[128];
+	int			 fresh;		/* opened by listen_update() */
+
 	/* A socket systemd passed (passed is 1); else unused. */
 	int			 passed;
 	int			 served;	/* a configured listener's */
@@ -69,6 +74,15 @@ struct listener {
 	struct sockaddr_storage	 addr;		/* bound to */
 	char			 fdname[64];
 };
+
+TAILQ_HEAD(listener_list, listener);
+
+#ifndef TAILQ_FOREACH_SAFE	/* glibc's sys/queue.h has none */
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
 
 struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn)	 entry;
@@ -100,6 +114,11 @@ struct listen {
 	uint8_t				*data;
 	uint8_t				*cmsgs;
 
+	/* In listen_update(): the listeners it may keep, and whether a new
+	 * address collides with one of them under another key. */
+	struct listener_list		*keep;
+	int				 collides;
+
 	struct listen_counters		 counters;
 	struct log_limit		 limit;
 	exporter_session_fn		*free_fn;
@@ -127,6 +146,11 @@ static int	listen_event(struct listen *, struct listener *);
 static int	listen_udp_buffers(struct listen *);
 static void	listen_rcvbuf(struct listen *, struct listener *);
 static void	listener_free(struct listener *);
+static int	listen_keep(struct listen *, const char *,
+		    const struct addrinfo *);
+static int	listen_overlaps(const struct listener *,
+		    const struct sockaddr *);
+static void	listen_idle(struct listen *, const struct config *);
 
 static void	udp_read(evutil_socket_t, short, void *);
 static void	udp_prepare(struct listen *);
@@ -298,9 +322,7 @@ listen_new_fds(struct event_base *base, const struct config *conf,
 	l->rcvbuf = conf->udp_rcvbuf;
 	l->batch = conf->udp_batch ? conf->udp_batch : 1;
 	l->tcp_max = conf->tcp_max_connections;
-	l->tcp_idle.tv_sec = (time_t)conf->tcp_idle_timeout;
-	l->tcp_idle.tv_usec = (suseconds_t)((conf->tcp_idle_timeout -
-	    (double)l->tcp_idle.tv_sec) * 1e6);
+	listen_idle(l, conf);
 	l->limit = (struct log_limit)LOG_LIMIT_INITIALIZER(10);
 	TAILQ_INIT(&l->listeners);
 	TAILQ_INIT(&l->conns);
@@ -316,6 +338,133 @@ listen_new_fds(struct event_base *base, const struct config *conf,
 fail:
 	listen_free(l);
 	return NULL;
+}
+
+/*
+ * A reload whose listeners changed: the sockets of entries that are still
+ * configured stay open (their TCP connections too), the new ones are bound
+ * first, and only then are the ones no longer configured closed. On any
+ * failure everything is as it was.
+ */
+int
+listen_update(struct listen *l, const struct config *conf,
+    struct listen_change *out)
+{
+	struct listener_list	 keep;
+	struct listener		*ls, *next;
+	size_t			 i;
+	int			 rv = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((conf->udp_batch ? conf->udp_batch : 1) != l->batch)
+		return 1;
+	/* Passed sockets stay; bound ones are kept when named again. */
+	TAILQ_INIT(&keep);
+	TAILQ_FOREACH_SAFE(ls, &l->listeners, entry, next) {
+		ls->served = 0;
+		if (ls->passed)
+			continue;
+		TAILQ_REMOVE(&l->listeners, ls, entry);
+		TAILQ_INSERT_TAIL(&keep, ls, entry);
+	}
+	l->keep = &keep;
+	l->collides = 0;
+	for (i = 0; i < conf->nlisteners && rv == 0; i++)
+		rv = listen_config(l, &conf->listeners[i]);
+	l->keep = NULL;
+	TAILQ_FOREACH_SAFE(ls, &l->listeners, entry, next) {
+		if (rv == -1 && ls->fresh) {
+			/* Undone: the new ones go, the kept ones stay. */
+			TAILQ_REMOVE(&l->listeners, ls, entry);
+			listener_free(ls);
+			continue;
+		}
+		if (ls->fresh)
+			out->opened++;
+		else if (!ls->passed)
+			out->kept++;
+		ls->fresh = 0;
+	}
+	if (rv == -1) {
+		TAILQ_CONCAT(&l->listeners, &keep, entry);
+		return l->collides ? 1 : -1;
+	}
+	while ((ls = TAILQ_FIRST(&keep)) != NULL) {
+		TAILQ_REMOVE(&keep, ls, entry);
+		log_info("no longer listening on %s", ls->name);
+		listener_free(ls);
+		out->closed++;
+	}
+	l->allow = conf->allow;
+	l->tcp_max = conf->tcp_max_connections;
+	listen_idle(l, conf);
+	if (l->rcvbuf != conf->udp_rcvbuf) {
+		l->rcvbuf = conf->udp_rcvbuf;
+		TAILQ_FOREACH(ls, &l->listeners, entry)
+			if (ls->proto == CONFIG_IPFIX_UDP)
+				listen_rcvbuf(l, ls);
+	}
+	listen_unserved(l);
+	return 0;
+}
+
+/*
+ * In listen_update(): a listener bound for key is kept (moved back to
+ * l->listeners; 1). One bound for another key on an address that takes
+ * in sa (the same port) would make the bind fail: -1, quietly, so that
+ * the caller reopens everything. 0: bind a new one.
+ */
+static int
+listen_keep(struct listen *l, const char *key, const struct addrinfo *ai)
+{
+	struct listener_list	*keep = l->keep;
+	struct listener		*ls;
+
+	TAILQ_FOREACH(ls, keep, entry)
+		if (strcmp(ls->key, key) == 0) {
+			TAILQ_REMOVE(keep, ls, entry);
+			TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
+			return 1;
+		}
+	TAILQ_FOREACH(ls, keep, entry)
+		if (ls->proto == (ai->ai_socktype == SOCK_DGRAM ?
+		    CONFIG_IPFIX_UDP : CONFIG_IPFIX_TCP) &&
+		    listen_overlaps(ls, ai->ai_addr)) {
+			l->collides = 1;
+			return -1;
+		}
+	return 0;
+}
+
+/* Same family and port, and the same address or a wildcard on a side. */
+static int
+listen_overlaps(const struct listener *ls, const struct sockaddr *sa)
+{
+	const struct sockaddr_in	*a4 = (const void *)&ls->addr;
+	const struct sockaddr_in6	*a6 = (const void *)&ls->addr;
+	const struct sockaddr_in	*b4 = (const void *)sa;
+	const struct sockaddr_in6	*b6 = (const void *)sa;
+
+	if (ls->addr.ss_family != sa->sa_family)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		    (a4->sin_addr.s_addr == b4->sin_addr.s_addr ||
+		    a4->sin_addr.s_addr == htonl(INADDR_ANY) ||
+		    b4->sin_addr.s_addr == htonl(INADDR_ANY));
+	return a6->sin6_port == b6->sin6_port &&
+	    (IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr));
+}
+
+/* tcp.idle_timeout, for the connections accepted from now on. */
+static void
+listen_idle(struct listen *l, const struct config *conf)
+{
+	l->tcp_idle.tv_sec = (time_t)conf->tcp_idle_timeout;
+	l->tcp_idle.tv_usec = (suseconds_t)((conf->tcp_idle_timeout -
+	    (double)l->tcp_idle.tv_sec) * 1e6);
 }
 
 void
@@ -571,7 +720,7 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 	struct listener		*ls;
 	enum config_proto	 proto = cl->proto;
 	const char		*pname = proto == CONFIG_IPFIX_UDP ? "udp" : "tcp";
-	char			 name[96];
+	char			 name[96], key[128];
 	int			 error;
 
 	memset(&hints, 0, sizeof(hints));
@@ -590,6 +739,12 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 		freeaddrinfo(res);
 		return error == 1 ? 0 : -1;
 	}
+	snprintf(key, sizeof(key), "%d %d %s %s", (int)proto,
+	    (int)cl->format, addr, port);
+	if (l->keep != NULL && (error = listen_keep(l, key, res)) != 0) {
+		freeaddrinfo(res);
+		return error == 1 ? 0 : -1;
+	}
 	if ((ls = calloc(1, sizeof(*ls))) == NULL) {
 		log_warn("listen");
 		freeaddrinfo(res);
@@ -599,7 +754,10 @@ listen_bind(struct listen *l, const struct config_listener *cl,
 	ls->proto = proto;
 	ls->format = cl->format;
 	ls->fd = -1;
+	ls->fresh = l->keep != NULL;
 	memcpy(ls->name, name, sizeof(ls->name));
+	memcpy(ls->key, key, sizeof(ls->key));
+	memcpy(&ls->addr, res->ai_addr, res->ai_addrlen);
 	TAILQ_INSERT_TAIL(&l->listeners, ls, entry);
 	error = listen_socket(l, ls, res);
 	freeaddrinfo(res);

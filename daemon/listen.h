@@ -96,6 +96,24 @@ void		 listen_fds_close(struct listen_fds *);
 struct listen	*listen_new(struct event_base *, const struct config *conf,
 		    struct ipfix_collector *collector, struct syslog_in *syslog,
 		    struct exporter_table *exporters, struct output *output);
+/* What listen_update() did. */
+struct listen_change {
+	unsigned	opened;		/* sockets bound */
+	unsigned	closed;		/* no longer configured */
+	unsigned	kept;		/* bound before, configured still */
+};
+
+/*
+ * A reload's listeners, without closing what stays configured: new
+ * sockets are bound first, then those no longer configured are closed;
+ * the allow-list, tcp and udp settings are taken from conf (borrowed from
+ * now on, as by listen_new()). 0 when done; -1 when a bind failed
+ * (logged); 1, silently, when a new address collides with one to be
+ * closed (another format on the same port) or udp.batch changed, which
+ * only reopening everything can do. Nothing has changed when it is not 0.
+ */
+int		 listen_update(struct listen *l, const struct config *conf,
+		    struct listen_change *out);
 /* Adds c's totals (a replaced listen's, at a reload) to l's counters;
  * the gauge tcp_live is l's own. */
 void		 listen_add_counters(struct listen *l,

@@ -54,6 +54,8 @@ struct reload {
 	struct output		*records;	/* new records file, or NULL */
 	int			 records_changed;
 	int			 listen_changed;
+	int			 reopened;	/* all closed and opened again */
+	struct listen_change	 change;	/* or updated in place */
 	struct buf		 errors;	/* rule errors, first one first */
 	size_t			 nerrors;
 };
@@ -229,12 +231,25 @@ static int
 reload_listen(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 {
 	struct output	*records;
+	int		 rv;
 
 	/* No listeners (a failed reopen earlier): any reload tries again. */
 	r->listen_changed = env->listen == NULL ||
 	    !config_same(env->listen_conf, r->conf, listen_sections);
 	if (!r->listen_changed)
 		return 0;
+	/* In place when it can be: what stays configured stays open. */
+	if (env->listen != NULL && (rv = listen_update(env->listen, r->conf,
+	    &r->change)) != 1) {
+		if (rv == 0)
+			return 0;
+		buf_printf(msg, "%s: listen: cannot open the new listeners "
+		    "(the log says why); the others are as they were",
+		    r->conf->path);
+		r->listen_changed = 0;
+		return -1;
+	}
+	r->reopened = 1;
 	records = r->records_changed ? r->records : env->output;
 	reload_listen_close(env);
 	if ((env->listen = reload_listen_open(env, r->conf, records)) != NULL)
@@ -259,6 +274,8 @@ reload_listen_close(struct nvmwatchd *env)
 {
 	if (env->listen == NULL)
 		return;
+	/* Closed first: the connections it closes are counted. */
+	listen_shutdown(env->listen);
 	stats_add(&stats_listen, &env->listen_carry,
 	    listen_counters(env->listen));
 	listen_free(env->listen);
@@ -341,11 +358,18 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	log_setlevel(i > LOG_DEBUG ? LOG_DEBUG : (int)i);
 
 	buf_printf(msg, "reloaded %s: %zu rule%s (%zu kept with their "
-	    "windows, %zu changed, %zu new, %zu removed); listeners %s; "
-	    "sinks %s", env->conf_path, nnew, nnew == 1 ? "" : "s", kept,
-	    existed - kept, nnew - existed, nold - existed,
-	    r->listen_changed ? "reopened" : "unchanged",
-	    r->sinks_changed ? "reopened" : "unchanged");
+	    "windows, %zu changed, %zu new, %zu removed); ", env->conf_path,
+	    nnew, nnew == 1 ? "" : "s", kept, existed - kept, nnew - existed,
+	    nold - existed);
+	if (!r->listen_changed)
+		buf_puts(msg, "listeners unchanged");
+	else if (r->reopened)
+		buf_puts(msg, "listeners reopened");
+	else
+		buf_printf(msg, "listeners: %u opened, %u closed, %u kept",
+		    r->change.opened, r->change.closed, r->change.kept);
+	buf_printf(msg, "; sinks %s", r->sinks_changed ? "reopened" :
+	    "unchanged");
 	for (s = restart_sections; *s != NULL; s++) {
 		const char *const	 one[] = { *s, NULL };
 

@@ -30,11 +30,15 @@ rule() {
 	    "nvmwatch:" "  window: 30d" >"$T/rules/$1.yml"
 }
 
-# config PORTS... [extra lines]: the config with a listener per port.
+# config one|two|syslog [extra lines]: UDP and TCP on $port; "two" adds
+# UDP on $port2, "syslog" the same as a syslog listener.
 config() {
-	LISTEN=$(listen_entry udp 127.0.0.1 "$port")
-	[ "$1" = two ] && LISTEN="$LISTEN
+	LISTEN="$(listen_entry udp 127.0.0.1 "$port")
+$(listen_entry tcp 127.0.0.1 "$port")"
+	[ "$1" != one ] && LISTEN="$LISTEN
 $(listen_entry udp 127.0.0.1 "$port2")"
+	[ "$1" = syslog ] && LISTEN="$LISTEN
+    format: syslog"
 	shift
 	write_config "$T/nvmwatch.yaml" "$T/records.jsonl" \
 	    "rules:" "  directory: rules" "  macros: ~" \
@@ -72,7 +76,15 @@ config one
 # file, and the rules keep their windows all the same.
 CONFPATH=$(cd "$T" && pwd -P)/nvmwatch.yaml
 cd "$T"
-start_daemon nvmwatch.yaml 1
+start_daemon nvmwatch.yaml 2
+# An exporter's TCP connection, idle, held open (bounded: 30 s).
+python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$port" "$T/tcp.held" &
+TCPHOLD=$!
+trap 'e2e_cleanup; kill "$TCPHOLD" 2>/dev/null' EXIT
+wait_until 10 '[ -f "$T/tcp.held" ]' || fail "no TCP connection"
 nvm_send udp 127.0.0.1 "$port" "$T/truth1.jsonl" -n 300 -e 3 -s 1 \
     --start "$start" --duration 60
 n1=$(flows "$T/truth1.jsonl")
@@ -85,8 +97,12 @@ rule changes after
 config two "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
 reload_and_wait "reloaded "
-grep -q "reloaded $CONFPATH: 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners reopened; sinks reopened$" \
+grep -q "reloaded $CONFPATH: 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners: 1 opened, 0 closed, 2 kept; sinks reopened$" \
     "$T/daemon.log" || fail "reload summary"
+# The listeners that stayed configured stayed open: the connection too.
+usr1_stats
+expect_stat tcp_live -eq 1
+expect_stat tcp_closed -eq 0
 [ "$(alert_fields "$T/alerts.jsonl" "reload changes")" = \
     "{\"before\": $n1} True" ] ||
     fail "the changed rule's old group: $(cat "$T/alerts.jsonl")"
@@ -113,8 +129,8 @@ reload_and_wait "unknown sink"
 grep -q "reload refused, still running the previous configuration: .*same.yml: unknown sink nowhere" \
     "$T/daemon.log" || fail "the unknown route's error"
 rule same same
-# A listener that cannot bind (another socket holds its port): the old
-# listeners are bound again.
+# A listener that cannot bind (another socket holds its port): the others
+# are as they were, not even closed.
 port3=$(free_port 127.0.0.1) || fail "no free port"
 python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -130,8 +146,10 @@ config two "sinks:" "  - name: extra" "    type: file" \
 reload_and_wait "reload refused"
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null
-grep -q "reload refused, still running the previous configuration: $CONFPATH: listen: cannot open the listeners (the log says why); the previous ones are open again$" \
+grep -q "reload refused, still running the previous configuration: $CONFPATH: listen: cannot open the new listeners (the log says why); the others are as they were$" \
     "$T/daemon.log" || fail "the busy port's error"
+usr1_stats
+expect_stat tcp_closed -eq 0
 port2=$port2_was
 config two "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
@@ -145,12 +163,20 @@ for i in 1 2; do
 done
 cp "$T/good.yaml" "$T/nvmwatch.yaml"
 # Still the same rules, windows and listeners: a third stream, to the
-# listener the failed reload closed and opened again, counts for both.
+# second listener, counts for both.
 nvm_send udp 127.0.0.1 "$port2" "$T/truth3.jsonl" -n 100 -e 1 -s 3 \
     --start "$start" --duration 60
 n3=$(flows "$T/truth3.jsonl")
 total=$((total + $(lines "$T/truth3.jsonl")))
 wait_records "$T/records.jsonl" "$total"
+
+# Another format on a port already bound: only closing everything and
+# opening again can do it (the connection goes).
+config syslog "sinks:" "  - name: extra" "    type: file" \
+    "    path: $T/sink.jsonl"
+reload_and_wait "listeners reopened; sinks unchanged$"
+usr1_stats
+expect_stat tcp_closed -eq 1
 
 # 4. The stop flushes.
 stop_daemon
