@@ -699,6 +699,7 @@ nvmwatchd_signal(evutil_socket_t sig, short what, void *arg)
 		output_reopen(env->output);
 		output_reopen(env->alerts);
 		sink_reopen_all(env->sinks);
+		sink_reopen_all(env->retired);
 		stats_log(env);
 		break;
 	}
