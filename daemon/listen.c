@@ -87,6 +87,9 @@ TAILQ_HEAD(listener_list, listener);
 struct tcp_conn {
 	TAILQ_ENTRY(tcp_conn)	 entry;
 	struct listen		*l;
+	struct listener		*ls;		/* accepted it; only compared,
+						   in listen_update() */
+	struct sockaddr_storage	 peer;		/* for a new allow-list */
 	struct bufferevent	*bev;
 	enum config_format	 format;	/* of its listener */
 	struct ipfix_session	*session;	/* IPFIX, or */
@@ -151,6 +154,9 @@ static int	listen_keep(struct listen *, const char *,
 static int	listen_overlaps(const struct listener *,
 		    const struct sockaddr *);
 static void	listen_idle(struct listen *, const struct config *);
+static int	listen_batch(struct listen *, unsigned);
+static void	listen_close_conns(struct listen *, const struct listener *,
+		    const struct cidr_set *);
 
 static void	udp_read(evutil_socket_t, short, void *);
 static void	udp_prepare(struct listen *);
@@ -352,12 +358,11 @@ listen_update(struct listen *l, const struct config *conf,
 {
 	struct listener_list	 keep;
 	struct listener		*ls, *next;
+	struct tcp_conn		*c;
 	size_t			 i;
 	int			 rv = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((conf->udp_batch ? conf->udp_batch : 1) != l->batch)
-		return 1;
 	/* Passed sockets stay; bound ones are kept when named again. */
 	TAILQ_INIT(&keep);
 	TAILQ_FOREACH_SAFE(ls, &l->listeners, entry, next) {
@@ -392,12 +397,22 @@ listen_update(struct listen *l, const struct config *conf,
 	while ((ls = TAILQ_FIRST(&keep)) != NULL) {
 		TAILQ_REMOVE(&keep, ls, entry);
 		log_info("no longer listening on %s", ls->name);
+		listen_close_conns(l, ls, NULL);
 		listener_free(ls);
 		out->closed++;
 	}
 	l->allow = conf->allow;
 	l->tcp_max = conf->tcp_max_connections;
 	listen_idle(l, conf);
+	if (listen_batch(l, conf->udp_batch ? conf->udp_batch : 1) == -1)
+		log_warnx("udp.batch %u: out of memory; still %u", conf->udp_batch,
+		    l->batch);
+	/* The new allow-list and idle timeout for open connections too. */
+	if (l->allow != NULL)
+		listen_close_conns(l, NULL, l->allow);
+	TAILQ_FOREACH(c, &l->conns, entry)
+		bufferevent_set_timeouts(c->bev, l->tcp_idle.tv_sec > 0 ||
+		    l->tcp_idle.tv_usec > 0 ? &l->tcp_idle : NULL, NULL);
 	if (l->rcvbuf != conf->udp_rcvbuf) {
 		l->rcvbuf = conf->udp_rcvbuf;
 		TAILQ_FOREACH(ls, &l->listeners, entry)
@@ -436,6 +451,35 @@ listen_keep(struct listen *l, const char *key, const struct addrinfo *ai)
 	return 0;
 }
 
+/*
+ * Closes the connections accepted by ls (a listener no longer
+ * configured), or, with allow, those whose peer it does not allow (counted
+ * denied as well as closed).
+ */
+static void
+listen_close_conns(struct listen *l, const struct listener *ls,
+    const struct cidr_set *allow)
+{
+	struct tcp_conn	*c, *next;
+	unsigned	 n = 0;
+
+	TAILQ_FOREACH_SAFE(c, &l->conns, entry, next) {
+		if (ls != NULL && c->ls != ls)
+			continue;
+		if (allow != NULL && cidr_set_match_sa(allow,
+		    (const struct sockaddr *)&c->peer))
+			continue;
+		if (allow != NULL)
+			COUNTER(l, c->format, tcp_denied)++;
+		tcp_conn_free(c);
+		n++;
+	}
+	if (n > 0)
+		log_info("closed %u connection%s %s", n, n == 1 ? "" : "s",
+		    ls != NULL ? "of a listener no longer configured" :
+		    "that the allow-list no longer allows");
+}
+
 /* Same family and port, and the same address or a wildcard on a side. */
 static int
 listen_overlaps(const struct listener *ls, const struct sockaddr *sa)
@@ -458,7 +502,47 @@ listen_overlaps(const struct listener *ls, const struct sockaddr *sa)
 	    IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr));
 }
 
-/* tcp.idle_timeout, for the connections accepted from now on. */
+/*
+ * udp.batch: the receive buffers again, when there are any (they are used
+ * only inside udp_read(), never across calls). -1 when out of memory,
+ * with the old ones kept.
+ */
+static int
+listen_batch(struct listen *l, unsigned batch)
+{
+	struct listen	 tmp;
+
+	if (batch == l->batch)
+		return 0;
+	if (l->msgs == NULL) {
+		l->batch = batch;
+		return 0;
+	}
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.batch = batch;
+	if (listen_udp_buffers(&tmp) == -1) {
+		free(tmp.msgs);
+		free(tmp.iovs);
+		free(tmp.addrs);
+		free(tmp.data);
+		free(tmp.cmsgs);
+		return -1;
+	}
+	free(l->msgs);
+	free(l->iovs);
+	free(l->addrs);
+	free(l->data);
+	free(l->cmsgs);
+	l->msgs = tmp.msgs;
+	l->iovs = tmp.iovs;
+	l->addrs = tmp.addrs;
+	l->data = tmp.data;
+	l->cmsgs = tmp.cmsgs;
+	l->batch = batch;
+	return 0;
+}
+
+/* tcp.idle_timeout. */
 static void
 listen_idle(struct listen *l, const struct config *conf)
 {
@@ -1120,6 +1204,9 @@ tcp_conn_new(struct listener *ls, int fd, const struct sockaddr *sa)
 		return;
 	}
 	c->l = l;
+	c->ls = ls;
+	memcpy(&c->peer, sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	c->format = ls->format;
 	TAILQ_INSERT_TAIL(&l->conns, c, entry);
 	COUNTER(l, c->format, tcp_accepted)++;

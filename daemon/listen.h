@@ -107,10 +107,12 @@ struct listen_change {
  * A reload's listeners, without closing what stays configured: new
  * sockets are bound first, then those no longer configured are closed;
  * the allow-list, tcp and udp settings are taken from conf (borrowed from
- * now on, as by listen_new()). 0 when done; -1 when a bind failed
- * (logged); 1, silently, when a new address collides with one to be
- * closed (another format on the same port) or udp.batch changed, which
- * only reopening everything can do. Nothing has changed when it is not 0.
+ * now on, as by listen_new()), for open connections too: those the new
+ * allow-list does not allow, and those of listeners no longer configured,
+ * are closed. 0 when done; -1 when a bind failed (logged); 1, silently,
+ * when a new address overlaps one to be closed (the same port: another
+ * format, or a wildcard and an address), which only reopening everything
+ * can do. Nothing has changed when it is not 0.
  */
 int		 listen_update(struct listen *l, const struct config *conf,
 		    struct listen_change *out);

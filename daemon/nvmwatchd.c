@@ -90,6 +90,7 @@ static void	stats_session_line(struct stats_dump *, const char *,
 		    const struct ipfix_counters *);
 static int	daemonize(struct event_base *);
 static char	*absolute_path(const char *);
+static void	nvmwatchd_drain(struct nvmwatchd *);
 static const struct listen_counters *listen_totals(const struct nvmwatchd *);
 static void	sink_totals(const struct nvmwatchd *, size_t,
 		    struct sink_counters *);
@@ -468,8 +469,7 @@ nvmwatchd_stop(struct nvmwatchd *env)
 		/* Retired sinks drain here, not on their timer. */
 		if (env->ev_retire != NULL)
 			event_del(env->ev_retire);
-		sink_set_drain(env->sinks);
-		sink_set_drain(env->retired);
+		nvmwatchd_drain(env);
 		stats_log(env);
 	}
 	/* The UDP sessions still live were just listed by stats_log(). */
@@ -509,6 +509,32 @@ nvmwatchd_stop(struct nvmwatchd *env)
 	config_free(env->conf);
 	libevent_global_shutdown();
 	memset(env, 0, sizeof(*env));
+}
+
+/*
+ * The sinks' drain at a stop, within the current sinks' drain_timeout
+ * in all: a set a reload retired first, for what is left of its own
+ * deadline (the current sinks send meanwhile, in the same loop), then the
+ * current ones for the rest of theirs.
+ */
+static void
+nvmwatchd_drain(struct nvmwatchd *env)
+{
+	struct timespec	ts;
+	double		t0, limit, left;
+
+	/* The loop is not running: its cached time is stale. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	left = env->retired_deadline - t0;
+	limit = env->sinks != NULL ? sink_set_drain_timeout(env->sinks) :
+	    left;
+	if (env->retired != NULL)
+		sink_set_drain(env->retired, left < 0 ? 0 : left < limit ?
+		    left : limit);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	left = limit - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0);
+	sink_set_drain(env->sinks, left < 0 ? 0 : left);
 }
 
 /* The decoders' record callback (IPFIX and syslog): enrich, write, detect. */

@@ -345,10 +345,13 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 		listen_set_output(env->listen, env->output);
 	}
 	if (r->sinks_changed) {
-		reload_retire(env, env->sinks, env->sink_conf);
+		struct sink_set	*old_sinks = env->sinks;
+		struct config	*old_conf = env->sink_conf;
+
 		env->sinks = r->sinks;
 		env->sink_conf = config_ref(r->conf);
 		r->sinks = NULL;
+		reload_retire(env, old_sinks, old_conf);
 	}
 	if (r->listen_changed) {
 		config_free(env->listen_conf);
@@ -416,9 +419,10 @@ reload_discard(struct reload *r)
 }
 
 /*
- * The sinks a reload replaced send what they still hold, for up to their
- * drain_timeout, then go. One set at a time: an older one still draining
- * gives up at once (its alerts counted dropped and logged).
+ * The sinks a reload replaced (env->sinks are the new ones by now) send
+ * what they still hold, for up to their drain_timeout, then go. One set
+ * at a time: an older one still draining gives up at once (its alerts
+ * counted dropped and logged).
  */
 static void
 reload_retire(struct nvmwatchd *env, struct sink_set *set,
@@ -426,8 +430,11 @@ reload_retire(struct nvmwatchd *env, struct sink_set *set,
 {
 	struct timeval	tv;
 
+	/* An older set still draining gives up; the new sinks carry on
+	 * with its totals, and with this one's when it has nothing left. */
 	nvmwatchd_retired_free(env);
 	if (set == NULL || sink_set_pending(set) == 0) {
+		sink_set_fold(env->sinks, set);
 		sink_set_free(set);
 		config_free(conf);
 		return;

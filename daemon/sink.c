@@ -1066,7 +1066,7 @@ sink_drain_deadline(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-sink_set_drain(struct sink_set *set)
+sink_set_drain(struct sink_set *set, double limit)
 {
 	struct timeval	 tv;
 	double		 timeout = 0;
@@ -1080,6 +1080,8 @@ sink_set_drain(struct sink_set *set)
 			if (set->s[i].conf->drain_timeout > timeout)
 				timeout = set->s[i].conf->drain_timeout;
 		}
+	if (limit >= 0 && limit < timeout)
+		timeout = limit;
 	if (left > 0 && timeout > 0) {
 		tv.tv_sec = 0;
 		tv.tv_usec = (suseconds_t)(SINK_DRAIN_POLL * 1e6);

@@ -90,10 +90,11 @@ void		 sink_set_alert(struct sink_set *, const struct rule *rule,
 void		 sink_reopen_all(struct sink_set *);
 /*
  * At shutdown: runs the event loop until every queue is empty or the
- * largest drain_timeout passes; what is left is counted in dropped and
+ * largest drain_timeout passes (or limit seconds, when limit >= 0 is
+ * less); what is left is counted in dropped and
  * logged ("sink NAME: N alerts not sent").
  */
-void		 sink_set_drain(struct sink_set *);
+void		 sink_set_drain(struct sink_set *, double limit);
 /* What sink_set_drain() does when time is up: every alert still queued
  * is counted dropped and logged. The loop need not run. */
 void		 sink_set_abandon(struct sink_set *);

@@ -170,13 +170,22 @@ n3=$(flows "$T/truth3.jsonl")
 total=$((total + $(lines "$T/truth3.jsonl")))
 wait_records "$T/records.jsonl" "$total"
 
+# A new allow-list applies to open connections too: the exporter's goes,
+# counted denied.
+config two "sinks:" "  - name: extra" "    type: file" \
+    "    path: $T/sink.jsonl" "allow:" "  - 10.0.0.0/8"
+reload_and_wait "listeners: 0 opened, 0 closed, 3 kept; sinks unchanged$"
+grep -qx "closed 1 connection that the allow-list no longer allows" \
+    "$T/daemon.log" || fail "no log line for the closed connection"
+usr1_stats
+expect_stat tcp_closed -eq 1
+expect_stat tcp_denied -eq 1
+expect_stat tcp_live -eq 0
 # Another format on a port already bound: only closing everything and
-# opening again can do it (the connection goes).
+# opening again can do it.
 config syslog "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
 reload_and_wait "listeners reopened; sinks unchanged$"
-usr1_stats
-expect_stat tcp_closed -eq 1
 
 # 4. The stop flushes.
 stop_daemon

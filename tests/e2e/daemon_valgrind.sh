@@ -167,6 +167,11 @@ expect_syslog_stat bad_lines -ge 1
     fail "sink2.jsonl: expected the 41 flushed alerts only"
 grep -q '"rule":"every flow".*"fields":{"count":'"$(grep -c '"da":' "$T/truth_extra.jsonl")"'}' \
     "$T/sink2.jsonl" || fail "the new rule's flushed count"
+# The sinks' counters are totals since the start, across the reload that
+# replaced them.
+expect_sink_stat tail enqueued -eq 81
+expect_sink_stat tail sent -eq 81
+expect_sink_stat siem enqueued -eq 81
 kill "$SIEM" 2>/dev/null
 wait "$SIEM" 2>/dev/null
 [ "$(grep -c '"emit":"first"' "$T/siem.log")" -eq 40 ] &&
