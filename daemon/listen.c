@@ -480,7 +480,10 @@ listen_close_conns(struct listen *l, const struct listener *ls,
 		    "that the allow-list no longer allows");
 }
 
-/* Same family and port, and the same address or a wildcard on a side. */
+/*
+ * Same family and port, and the same address or a wildcard on a side:
+ * what ls takes in (listen_covers()), or sa a wildcard over ls.
+ */
 static int
 listen_overlaps(const struct listener *ls, const struct sockaddr *sa)
 {
@@ -489,17 +492,15 @@ listen_overlaps(const struct listener *ls, const struct sockaddr *sa)
 	const struct sockaddr_in	*b4 = (const void *)sa;
 	const struct sockaddr_in6	*b6 = (const void *)sa;
 
+	if (listen_covers(ls, sa))
+		return 1;
 	if (ls->addr.ss_family != sa->sa_family)
 		return 0;
 	if (sa->sa_family == AF_INET)
 		return a4->sin_port == b4->sin_port &&
-		    (a4->sin_addr.s_addr == b4->sin_addr.s_addr ||
-		    a4->sin_addr.s_addr == htonl(INADDR_ANY) ||
-		    b4->sin_addr.s_addr == htonl(INADDR_ANY));
+		    b4->sin_addr.s_addr == htonl(INADDR_ANY);
 	return a6->sin6_port == b6->sin6_port &&
-	    (IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr) ||
-	    IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ||
-	    IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr));
+	    IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr);
 }
 
 /*
@@ -872,9 +873,13 @@ listen_socket(struct listen *l, struct listener *ls, const struct addrinfo *ai)
 		log_warn("socket %s", ls->name);
 		return -1;
 	}
-	if (ai->ai_family == AF_INET6 && setsockopt(ls->fd, IPPROTO_IPV6,
-	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
-		log_warn("%s: IPV6_V6ONLY", ls->name);
+	if (ai->ai_family == AF_INET6) {
+		if (setsockopt(ls->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on)) == -1)
+			log_warn("%s: IPV6_V6ONLY", ls->name);
+		else
+			ls->v6only = 1;
+	}
 	if (ls->proto == CONFIG_IPFIX_TCP && setsockopt(ls->fd, SOL_SOCKET,
 	    SO_REUSEADDR, &on, sizeof(on)) == -1)
 		log_warn("%s: SO_REUSEADDR", ls->name);

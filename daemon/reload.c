@@ -74,6 +74,7 @@ static struct listen *reload_listen_open(struct nvmwatchd *,
 static void	reload_commit(struct nvmwatchd *, struct reload *,
 		    struct buf *);
 static void	reload_discard(struct reload *);
+static void	reload_output(struct output **, struct output **);
 static void	reload_dropped(const struct engine *);
 static void	reload_rule_error(void *, const struct rule_error *);
 static void	reload_retire(struct nvmwatchd *, struct sink_set *,
@@ -325,23 +326,10 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	env->engine = r->engine;
 	r->engine = NULL;
 
-	/* Counters stay totals since start-up: the new file takes the
-	 * old one's. */
-	if (r->alerts_changed) {
-		if (env->alerts != NULL)
-			output_add_counters(r->alerts,
-			    output_counters(env->alerts));
-		output_close(env->alerts);
-		env->alerts = r->alerts;
-		r->alerts = NULL;
-	}
+	if (r->alerts_changed)
+		reload_output(&env->alerts, &r->alerts);
 	if (r->records_changed) {
-		if (env->output != NULL)
-			output_add_counters(r->records,
-			    output_counters(env->output));
-		output_close(env->output);
-		env->output = r->records;
-		r->records = NULL;
+		reload_output(&env->output, &r->records);
 		listen_set_output(env->listen, env->output);
 	}
 	if (r->sinks_changed) {
@@ -404,6 +392,18 @@ reload_dropped(const struct engine *old)
 		log_warnx("reload: %llu open groups of changed or removed "
 		    "rules dropped (rules.flush_on_shutdown is no)",
 		    (unsigned long long)groups);
+}
+
+/* *cur closes and *next takes its place, with its counters: they stay
+ * totals since start-up. */
+static void
+reload_output(struct output **cur, struct output **next)
+{
+	if (*cur != NULL)
+		output_add_counters(*next, output_counters(*cur));
+	output_close(*cur);
+	*cur = *next;
+	*next = NULL;
 }
 
 static void
