@@ -387,7 +387,7 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 		return -1;
 	}
 	if (conf->nsinks > 0 &&
-	    (env->sinks = sink_set_new(env->base, conf)) == NULL)
+	    (env->sinks = sink_set_new(env->base, conf, NULL)) == NULL)
 		return -1;
 	env->sink_conf = config_ref(conf);
 	if (conf->records_file != NULL &&

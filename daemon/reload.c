@@ -198,8 +198,10 @@ reload_outputs(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	const struct config	*o = env->conf, *n = r->conf;
 
 	r->sinks_changed = !config_same(env->sink_conf, n, sink_sections);
+	/* Sinks whose settings did not change are left out here, to be
+	 * moved over, connection and queue with them, at the commit. */
 	if (r->sinks_changed && n->nsinks > 0 &&
-	    (r->sinks = sink_set_new(env->base, n)) == NULL) {
+	    (r->sinks = sink_set_new(env->base, n, env->sinks)) == NULL) {
 		buf_printf(msg, "%s: sinks: cannot open them (the log says "
 		    "why)", n->path);
 		return -1;
@@ -304,6 +306,7 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	struct engine	*old = env->engine;
 	const char	*const *s;
 	size_t		 i, j, kept, existed = 0, nold, nnew;
+	size_t		 sinks_opened = 0, sinks_closed = 0, sinks_kept = 0;
 
 	nold = engine_nrules(old);
 	nnew = engine_nrules(r->engine);
@@ -336,6 +339,10 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 		struct sink_set	*old_sinks = env->sinks;
 		struct config	*old_conf = env->sink_conf;
 
+		if (r->sinks != NULL && old_sinks != NULL)
+			sinks_kept = sink_set_adopt(r->sinks, old_sinks);
+		sinks_opened = sink_set_count(r->sinks) - sinks_kept;
+		sinks_closed = sink_set_count(old_sinks);
 		env->sinks = r->sinks;
 		env->sink_conf = config_ref(r->conf);
 		r->sinks = NULL;
@@ -359,8 +366,11 @@ reload_commit(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 	else
 		buf_printf(msg, "listeners: %u opened, %u closed, %u kept",
 		    r->change.opened, r->change.closed, r->change.kept);
-	buf_printf(msg, "; sinks %s", r->sinks_changed ? "reopened" :
-	    "unchanged");
+	if (r->sinks_changed)
+		buf_printf(msg, "; sinks: %zu opened, %zu closed, %zu kept",
+		    sinks_opened, sinks_closed, sinks_kept);
+	else
+		buf_puts(msg, "; sinks unchanged");
 	for (s = restart_sections; *s != NULL; s++) {
 		const char *const	 one[] = { *s, NULL };
 

@@ -81,13 +81,18 @@ struct sink {
 struct sink_set {
 	struct event_base	*base;
 	const struct config	*conf;
-	struct sink		*s;
+	struct sink		**s;		/* a sink each; NULL: kept
+						   from the set a reload
+						   replaces, until
+						   sink_set_adopt() */
 	size_t			 n;
 	struct event		*ev_drain;
 	struct event		*ev_deadline;	/* the drain's timeout */
 };
 
 static int	sink_open(struct sink_set *, struct sink *,
+		    const struct config_sink *);
+static struct sink *sink_same(const struct sink_set *,
 		    const struct config_sink *);
 static int	sink_file_open(struct sink *);
 static int	sink_remote_open(struct sink *);
@@ -139,7 +144,8 @@ static void	sink_drain_deadline(evutil_socket_t, short, void *);
 static int	sink_truncated(const struct buf *);
 
 struct sink_set *
-sink_set_new(struct event_base *base, const struct config *conf)
+sink_set_new(struct event_base *base, const struct config *conf,
+    const struct sink_set *old)
 {
 	struct sink_set	*set;
 	size_t		 i;
@@ -155,13 +161,58 @@ sink_set_new(struct event_base *base, const struct config *conf)
 	set->conf = conf;
 	for (i = 0; i < conf->nsinks; i++) {
 		set->n++;
-		if (sink_open(set, &set->s[i], &conf->sinks[i]) == -1)
+		/* The same sink, the same settings: left for adoption. */
+		if (sink_same(old, &conf->sinks[i]) != NULL)
+			continue;
+		if ((set->s[i] = calloc(1, sizeof(*set->s[i]))) == NULL) {
+			log_warn("sink %s", conf->sinks[i].name);
+			goto fail;
+		}
+		if (sink_open(set, set->s[i], &conf->sinks[i]) == -1)
 			goto fail;
 	}
 	return set;
 fail:
 	sink_set_free(set);
 	return NULL;
+}
+
+/* old's sink of cs's name when its settings are cs's, else NULL. */
+static struct sink *
+sink_same(const struct sink_set *old, const struct config_sink *cs)
+{
+	int	j;
+
+	if ((j = sink_set_find(old, cs->name)) == -1 ||
+	    !config_sink_same(old->s[j]->conf, cs))
+		return NULL;
+	return old->s[j];
+}
+
+size_t
+sink_set_adopt(struct sink_set *set, struct sink_set *old)
+{
+	struct sink	*s;
+	size_t		 i, j, kept = 0;
+
+	for (i = 0; i < set->n; i++) {
+		if (set->s[i] != NULL ||
+		    (s = sink_same(old, &set->conf->sinks[i])) == NULL)
+			continue;
+		/* Its events and connection go with it: they point at s. */
+		s->set = set;
+		s->conf = &set->conf->sinks[i];
+		set->s[i] = s;
+		for (j = 0; j < old->n; j++)
+			if (old->s[j] == s) {
+				memmove(&old->s[j], &old->s[j + 1],
+				    (old->n - j - 1) * sizeof(*old->s));
+				old->n--;
+				break;
+			}
+		kept++;
+	}
+	return kept;
 }
 
 void
@@ -172,7 +223,8 @@ sink_set_free(struct sink_set *set)
 	if (set == NULL)
 		return;
 	for (i = 0; i < set->n; i++)
-		sink_close(&set->s[i]);
+		if (set->s[i] != NULL)
+			sink_close(set->s[i]);
 	if (set->ev_drain != NULL)
 		event_free(set->ev_drain);
 	if (set->ev_deadline != NULL)
@@ -293,6 +345,7 @@ sink_close(struct sink *s)
 	if (s->q != NULL)
 		sink_queue_pop(s, s->qlen);
 	free(s->q);
+	free(s);
 }
 
 void
@@ -304,8 +357,8 @@ sink_set_alert(struct sink_set *set, const struct rule *rule,
 	if (set == NULL)
 		return;
 	for (i = 0; i < set->n; i++)
-		if (sink_routed(rule, set->s[i].conf->name))
-			sink_alert(&set->s[i], rule, row, now);
+		if (sink_routed(rule, set->s[i]->conf->name))
+			sink_alert(set->s[i], rule, row, now);
 }
 
 static int
@@ -1017,7 +1070,7 @@ sink_reopen_all(struct sink_set *set)
 	int		 fd;
 
 	for (i = 0; set != NULL && i < set->n; i++) {
-		s = &set->s[i];
+		s = set->s[i];
 		if (s->conf->type != CONFIG_SINK_FILE)
 			continue;
 		fd = open(s->conf->path, O_WRONLY | O_APPEND | O_CREAT |
@@ -1052,7 +1105,7 @@ sink_drain_poll(evutil_socket_t fd, short what, void *arg)
 	size_t		 i;
 
 	for (i = 0; i < set->n; i++)
-		if (sink_pending(&set->s[i]) > 0)
+		if (sink_pending(set->s[i]) > 0)
 			return;
 	event_base_loopbreak(set->base);
 }
@@ -1075,10 +1128,10 @@ sink_set_drain(struct sink_set *set, double limit)
 	if (set == NULL)
 		return;
 	for (i = 0; i < set->n; i++)
-		if (sink_pending(&set->s[i]) > 0) {
+		if (sink_pending(set->s[i]) > 0) {
 			left++;
-			if (set->s[i].conf->drain_timeout > timeout)
-				timeout = set->s[i].conf->drain_timeout;
+			if (set->s[i]->conf->drain_timeout > timeout)
+				timeout = set->s[i]->conf->drain_timeout;
 		}
 	if (limit >= 0 && limit < timeout)
 		timeout = limit;
@@ -1114,12 +1167,12 @@ sink_set_abandon(struct sink_set *set)
 	size_t	i;
 
 	for (i = 0; set != NULL && i < set->n; i++) {
-		if (set->s[i].qlen == 0)
+		if (set->s[i]->qlen == 0)
 			continue;
-		log_warnx("sink %s: %zu alerts not sent", set->s[i].conf->name,
-		    set->s[i].qlen);
-		set->s[i].c.dropped += set->s[i].qlen;
-		sink_queue_pop(&set->s[i], set->s[i].qlen);
+		log_warnx("sink %s: %zu alerts not sent", set->s[i]->conf->name,
+		    set->s[i]->qlen);
+		set->s[i]->c.dropped += set->s[i]->qlen;
+		sink_queue_pop(set->s[i], set->s[i]->qlen);
 	}
 }
 
@@ -1129,7 +1182,7 @@ sink_set_pending(const struct sink_set *set)
 	size_t	i, n = 0;
 
 	for (i = 0; set != NULL && i < set->n; i++)
-		n += sink_pending(&set->s[i]);
+		n += sink_pending(set->s[i]);
 	return n;
 }
 
@@ -1140,8 +1193,8 @@ sink_set_drain_timeout(const struct sink_set *set)
 	size_t	i;
 
 	for (i = 0; set != NULL && i < set->n; i++)
-		if (set->s[i].conf->drain_timeout > t)
-			t = set->s[i].conf->drain_timeout;
+		if (set->s[i]->conf->drain_timeout > t)
+			t = set->s[i]->conf->drain_timeout;
 	return t;
 }
 
@@ -1151,7 +1204,7 @@ sink_set_find(const struct sink_set *set, const char *name)
 	size_t	i;
 
 	for (i = 0; set != NULL && i < set->n; i++)
-		if (strcmp(set->s[i].conf->name, name) == 0)
+		if (strcmp(set->s[i]->conf->name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -1163,8 +1216,8 @@ sink_set_fold(struct sink_set *dst, const struct sink_set *src)
 	int	j;
 
 	for (i = 0; dst != NULL && src != NULL && i < src->n; i++)
-		if ((j = sink_set_find(dst, src->s[i].conf->name)) != -1)
-			stats_add(&stats_sink, &dst->s[j].c, &src->s[i].c);
+		if ((j = sink_set_find(dst, src->s[i]->conf->name)) != -1)
+			stats_add(&stats_sink, &dst->s[j]->c, &src->s[i]->c);
 }
 
 size_t
@@ -1176,19 +1229,19 @@ sink_set_count(const struct sink_set *set)
 const char *
 sink_name(const struct sink_set *set, size_t i)
 {
-	return set->s[i].conf->name;
+	return set->s[i]->conf->name;
 }
 
 /* Every alert is sent, dropped or queued; a mismatch is a bug, logged. */
 const struct sink_counters *
 sink_counters(const struct sink_set *set, size_t i)
 {
-	const struct sink_counters	*c = &set->s[i].c;
+	const struct sink_counters	*c = &set->s[i]->c;
 
 	if (c->enqueued != c->sent + c->dropped + c->queue_depth)
 		log_warnx("sink %s: counters do not add up: enqueued %llu, "
 		    "sent %llu + dropped %llu + queue_depth %llu",
-		    set->s[i].conf->name, (unsigned long long)c->enqueued,
+		    set->s[i]->conf->name, (unsigned long long)c->enqueued,
 		    (unsigned long long)c->sent,
 		    (unsigned long long)c->dropped,
 		    (unsigned long long)c->queue_depth);

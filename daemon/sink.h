@@ -71,10 +71,18 @@ struct sink_counters {
  * remote addresses resolved (once, now), TLS files loaded, TCP
  * connections started on base. NULL (logged, naming the file) when a
  * file cannot be opened or loaded, an address not resolved or memory
- * runs out.
+ * runs out. With old (a reload), the sinks old has with the same name
+ * and settings are not opened: sink_set_adopt() moves them over.
  */
 struct sink_set	*sink_set_new(struct event_base *base,
-		    const struct config *conf);
+		    const struct config *conf, const struct sink_set *old);
+/*
+ * A reload: every sink of set that old has with the same name and the
+ * same settings (left unopened by sink_set_new(set's conf, old)) moves
+ * from old into set, with its queue, connection and counters. Returns
+ * how many moved; old keeps the others, to retire.
+ */
+size_t		 sink_set_adopt(struct sink_set *set, struct sink_set *old);
 /* Closes everything; queued alerts are dropped. NULL: no-op. */
 void		 sink_set_free(struct sink_set *);
 /*

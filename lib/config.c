@@ -219,6 +219,7 @@ static void	config_listeners_free(void *, size_t);
 static void	config_fields_free(void *, size_t);
 static void	config_sinks_free(void *, size_t);
 static int	config_listen_default(struct config *);
+static int	config_dumps_same(struct buf *, struct buf *);
 
 #define CFG(f)	offsetof(struct config, f)
 
@@ -1698,7 +1699,6 @@ config_same(const struct config *a, const struct config *b,
 {
 	const struct config_key	*k;
 	struct buf		 ba, bb;
-	int			 same;
 
 	memset(&ba, 0, sizeof(ba));
 	memset(&bb, 0, sizeof(bb));
@@ -1711,11 +1711,32 @@ config_same(const struct config *a, const struct config *b,
 		config_dump_value(a, k, 0, &ba);
 		config_dump_value(b, k, 0, &bb);
 	}
-	same = !ba.failed && !bb.failed && ba.len == bb.len &&
-	    (ba.len == 0 || memcmp(ba.data, bb.data, ba.len) == 0);
-	buf_free(&ba);
-	buf_free(&bb);
+	return config_dumps_same(&ba, &bb);
+}
+
+/* Whether two dumps are the same; frees them. */
+static int
+config_dumps_same(struct buf *a, struct buf *b)
+{
+	int	same;
+
+	same = !a->failed && !b->failed && a->len == b->len &&
+	    (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+	buf_free(a);
+	buf_free(b);
 	return same;
+}
+
+int
+config_sink_same(const struct config_sink *a, const struct config_sink *b)
+{
+	struct buf	ba, bb;
+
+	memset(&ba, 0, sizeof(ba));
+	memset(&bb, 0, sizeof(bb));
+	config_sink_dump(a, 0, &ba);
+	config_sink_dump(b, 0, &bb);
+	return config_dumps_same(&ba, &bb);
 }
 
 /* control.path: absolute, and short enough for sun_path. */

@@ -196,6 +196,10 @@ struct config	*config_ref(struct config *);
  */
 int		 config_same(const struct config *a, const struct config *b,
 		    const char *const *sections);
+/* 1 when two sinks: entries have the same effective settings (their
+ * canonical dump), name included; 0 otherwise. */
+int		 config_sink_same(const struct config_sink *a,
+		    const struct config_sink *b);
 /*
  * Applies the field overrides to dict. Returns 0, or -1 with err naming the
  * line of the offending entry.

@@ -97,7 +97,7 @@ rule changes after
 config two "sinks:" "  - name: extra" "    type: file" \
     "    path: $T/sink.jsonl"
 reload_and_wait "reloaded "
-grep -q "reloaded $CONFPATH: 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners: 1 opened, 0 closed, 2 kept; sinks reopened$" \
+grep -q "reloaded $CONFPATH: 2 rules (1 kept with their windows, 1 changed, 0 new, 0 removed); listeners: 1 opened, 0 closed, 2 kept; sinks: 1 opened, 0 closed, 0 kept$" \
     "$T/daemon.log" || fail "reload summary"
 # The listeners that stayed configured stayed open: the connection too.
 usr1_stats
@@ -172,9 +172,11 @@ wait_records "$T/records.jsonl" "$total"
 
 # A new allow-list applies to open connections too: the exporter's goes,
 # counted denied.
+# A second sink comes; the first is kept as it is.
 config two "sinks:" "  - name: extra" "    type: file" \
-    "    path: $T/sink.jsonl" "allow:" "  - 10.0.0.0/8"
-reload_and_wait "listeners: 0 opened, 0 closed, 3 kept; sinks unchanged$"
+    "    path: $T/sink.jsonl" "  - name: second" "    type: file" \
+    "    path: $T/second.jsonl" "allow:" "  - 10.0.0.0/8"
+reload_and_wait "listeners: 0 opened, 0 closed, 3 kept; sinks: 1 opened, 0 closed, 1 kept$"
 grep -qx "closed 1 connection that the allow-list no longer allows" \
     "$T/daemon.log" || fail "no log line for the closed connection"
 usr1_stats
@@ -184,7 +186,8 @@ expect_stat tcp_live -eq 0
 # Another format on a port already bound: only closing everything and
 # opening again can do it.
 config syslog "sinks:" "  - name: extra" "    type: file" \
-    "    path: $T/sink.jsonl"
+    "    path: $T/sink.jsonl" "  - name: second" "    type: file" \
+    "    path: $T/second.jsonl"
 reload_and_wait "listeners reopened; sinks unchanged$"
 
 # 4. The stop flushes.
@@ -199,6 +202,8 @@ stop_daemon
     fail "the changed rule: $(alert_fields "$T/alerts.jsonl" "reload changes")"
 [ "$(lines "$T/sink.jsonl")" -eq 2 ] ||
     fail "the new sink has $(lines "$T/sink.jsonl") alerts, expected 2"
+cmp -s "$T/sink.jsonl" "$T/second.jsonl" ||
+    fail "the second sink did not get the same alerts"
 # The listeners' counters are totals since the start, across reopening.
 expect_stat udp_datagrams -eq "$(stat messages)"
 expect_rule_stat same matched -eq $((n1 + n2 + n3))

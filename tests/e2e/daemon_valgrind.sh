@@ -94,8 +94,9 @@ s.close()' "$sport"
 m=$(cat "$T/t1.jsonl" "$T/t2.jsonl" "$T/t3.jsonl" | wc -l)
 wait_records "$T/records.jsonl" $((n + m))
 usr1_stats
-# Reloads: a new rule, then new sinks (the old ones retire, drained): the
-# windows stay open and go to the new sinks at the stop.
+# Reloads: a new rule, then the file sink moved to another file (the old
+# one retires, drained; the SIEM's is kept, connection and all): the
+# windows stay open and go to the new file and the SIEM at the stop.
 printf '%s\n' "name: every flow" \
     "search: sourcetype=\"cisco:nvm:flowdata\" | stats count" \
     "nvmwatch:" "  emit: close" >"$T/rules/all.yml"
@@ -108,7 +109,7 @@ x=$(lines "$T/truth_extra.jsonl")
 wait_records "$T/records.jsonl" $((n + m + x))
 config "$T/sink2.jsonl"
 kill -HUP "$DAEMON_PID"
-wait_until 60 'grep -q "reloaded .*: 2 rules (2 kept with their windows, 0 changed, 0 new, 0 removed); listeners unchanged; sinks reopened$" "$T/daemon.log"' ||
+wait_until 60 'grep -q "reloaded .*: 2 rules (2 kept with their windows, 0 changed, 0 new, 0 removed); listeners unchanged; sinks: 1 opened, 1 closed, 1 kept$" "$T/daemon.log"' ||
     fail "second reload"
 # Every control path: each command, a bad request, a refused and a
 # silent client (timed out), and one left open at SIGTERM.
@@ -167,8 +168,12 @@ expect_syslog_stat bad_lines -ge 1
     fail "sink2.jsonl: expected the 41 flushed alerts only"
 grep -q '"rule":"every flow".*"fields":{"count":'"$(grep -c '"da":' "$T/truth_extra.jsonl")"'}' \
     "$T/sink2.jsonl" || fail "the new rule's flushed count"
+# The SIEM's sink was kept by the reload that changed the other: one
+# connection all along.
+[ "$(grep -c "sink siem: connected" "$T/daemon.log")" -eq 1 ] ||
+    fail "the kept SIEM sink connected $(grep -c "sink siem: connected" "$T/daemon.log") times"
 # The sinks' counters are totals since the start, across the reload that
-# replaced them.
+# replaced one.
 expect_sink_stat tail enqueued -eq 81
 expect_sink_stat tail sent -eq 81
 expect_sink_stat siem enqueued -eq 81
