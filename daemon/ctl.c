@@ -40,7 +40,6 @@ struct ctl {
 
 static int	ctl_main(int, char **, enum control_command);
 static int	ctl_socket_path(struct ctl *, const char *, char **);
-static double	ctl_now(void);
 static int	ctl_wait(struct ctl *, short);
 static int	ctl_connect(struct ctl *);
 static int	ctl_send(struct ctl *, const char *, size_t);
@@ -118,7 +117,7 @@ ctl_main(int argc, char **argv, enum control_command command)
 		return CTL_EXIT_FAIL;
 	if (sockpath != NULL)
 		ctl.path = sockpath;
-	ctl.deadline = ctl_now() + ctl.timeout;
+	ctl.deadline = tool_monotonic() + ctl.timeout;
 	if (ctl_connect(&ctl) == 0 &&
 	    ctl_send(&ctl, line, control_request_line(&req, line,
 	    sizeof(line))) == 0 && ctl_recv(&ctl, &reply) == 0)
@@ -187,15 +186,6 @@ ctl_socket_path(struct ctl *ctl, const char *cfgpath, char **owned)
 	return 0;
 }
 
-static double
-ctl_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Until fd is ready for events or the deadline passes (reported): 0 or
  * -1. */
 static int
@@ -206,7 +196,7 @@ ctl_wait(struct ctl *ctl, short events)
 	int		n;
 
 	for (;;) {
-		if ((left = ctl->deadline - ctl_now()) <= 0) {
+		if ((left = ctl->deadline - tool_monotonic()) <= 0) {
 			tool_warnx("%s: %s: no answer within %g s", ctl->cmd,
 			    ctl->path, ctl->timeout);
 			return -1;
@@ -259,7 +249,7 @@ ctl_connect(struct ctl *ctl)
 			    &len) == 0 && err == 0)
 				return 0;
 			errno = err;
-		} else if (errno == EAGAIN && ctl_now() < ctl->deadline) {
+		} else if (errno == EAGAIN && tool_monotonic() < ctl->deadline) {
 			nanosleep(&ts, NULL);
 			continue;
 		}

@@ -147,6 +147,7 @@ static int	listen_socket(struct listen *, struct listener *,
 		    const struct addrinfo *);
 static int	listen_event(struct listen *, struct listener *);
 static int	listen_udp_buffers(struct listen *);
+static void	listen_udp_buffers_free(struct listen *);
 static void	listen_rcvbuf(struct listen *, struct listener *);
 static void	listener_free(struct listener *);
 static int	listen_keep(struct listen *, const char *,
@@ -522,18 +523,10 @@ listen_batch(struct listen *l, unsigned batch)
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.batch = batch;
 	if (listen_udp_buffers(&tmp) == -1) {
-		free(tmp.msgs);
-		free(tmp.iovs);
-		free(tmp.addrs);
-		free(tmp.data);
-		free(tmp.cmsgs);
+		listen_udp_buffers_free(&tmp);
 		return -1;
 	}
-	free(l->msgs);
-	free(l->iovs);
-	free(l->addrs);
-	free(l->data);
-	free(l->cmsgs);
+	listen_udp_buffers_free(l);
 	l->msgs = tmp.msgs;
 	l->iovs = tmp.iovs;
 	l->addrs = tmp.addrs;
@@ -585,11 +578,7 @@ listen_free(struct listen *l)
 	if (l == NULL)
 		return;
 	listen_shutdown(l);
-	free(l->msgs);
-	free(l->iovs);
-	free(l->addrs);
-	free(l->data);
-	free(l->cmsgs);
+	listen_udp_buffers_free(l);
 	free(l);
 }
 
@@ -957,6 +946,16 @@ listen_rcvbuf(struct listen *l, struct listener *ls)
 		    have / 2, want);
 	else
 		log_debug("%s: receive buffer %d bytes", ls->name, have);
+}
+
+static void
+listen_udp_buffers_free(struct listen *l)
+{
+	free(l->msgs);
+	free(l->iovs);
+	free(l->addrs);
+	free(l->data);
+	free(l->cmsgs);
 }
 
 static int

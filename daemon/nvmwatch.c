@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tool.h"
 
@@ -60,6 +61,15 @@ tool_warnx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(0, fmt, ap);
 	va_end(ap);
+}
+
+double
+tool_monotonic(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void

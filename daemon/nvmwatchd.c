@@ -71,7 +71,6 @@ static int	nvmwatchd_command(void *, const struct control_request *,
 static void	rule_error_log(void *, const struct rule_error *);
 static void	stats_rules(struct nvmwatchd *);
 static void	stats_sinks(struct nvmwatchd *);
-static int	check_routes(const struct config *, const struct engine *);
 static void	nvmwatchd_ipfix_log(int, const char *, void *);
 static void	nvmwatchd_signal(evutil_socket_t, short, void *);
 static void	nvmwatchd_timer(evutil_socket_t, short, void *);
@@ -190,7 +189,7 @@ check_config(const char *path, int verbose)
 		config_error_print(&err);
 	else if ((engine = ruleset_load(conf, dict, NULL, NULL,
 	    ruleset_report_stderr, NULL, &nfailed)) != NULL && nfailed == 0 &&
-	    check_routes(conf, engine) == 0) {
+	    nvmwatchd_check_routes(conf, engine, NULL) == 0) {
 		if (verbose)
 			config_print(conf);
 		fprintf(stderr, "%s: configuration OK, %zu rule%s\n", path,
@@ -210,23 +209,25 @@ check_config(const char *path, int verbose)
 	return rv;
 }
 
-/*
- * A rule routed to a sink the config does not define: an error naming the
- * rule file and the sink (the daemon refuses to start). 0 or -1.
- */
-static int
-check_routes(const struct config *conf, const struct engine *engine)
+int
+nvmwatchd_check_routes(const struct config *conf, const struct engine *engine,
+    struct buf *first)
 {
 	char	msg[512];
 	size_t	i;
 	int	rv = 0;
 
-	for (i = 0; i < engine_nrules(engine); i++)
+	for (i = 0; i < engine_nrules(engine); i++) {
 		if (sink_check_rule(conf, engine_rule(engine, i), msg,
-		    sizeof(msg)) == -1) {
-			log_warnx("%s", msg);
-			rv = -1;
+		    sizeof(msg)) == 0)
+			continue;
+		if (first != NULL) {
+			buf_puts(first, msg);
+			return -1;
 		}
+		log_warnx("%s", msg);
+		rv = -1;
+	}
 	return rv;
 }
 
@@ -375,7 +376,7 @@ nvmwatchd_pipeline(struct nvmwatchd *env)
 		    engine_nrules(env->engine) == 1 ? "" : "s");
 	log_info("%zu rule%s loaded", engine_nrules(env->engine),
 	    engine_nrules(env->engine) == 1 ? "" : "s");
-	if (check_routes(conf, env->engine) == -1)
+	if (nvmwatchd_check_routes(conf, env->engine, NULL) == -1)
 		return -1;
 	if (engine_nrules(env->engine) > 0 && conf->alerts_file == NULL &&
 	    conf->nsinks == 0)
@@ -771,8 +772,7 @@ stats_log(struct nvmwatchd *env)
 		buf_reset(&b);
 	}
 	buf_puts(&b, "stats:");
-	if (env->started)
-		stats_put(&b, &stats_listen, listen_totals(env));
+	stats_put(&b, &stats_listen, listen_totals(env));
 	if (env->exporters != NULL)
 		stats_put(&b, &stats_exporter,
 		    exporter_counters(env->exporters));
@@ -883,8 +883,7 @@ nvmwatchd_stats(void *arg, stats_visit_fn *fn, void *fnarg)
 	d.rules_loaded = env->engine != NULL ? engine_nrules(env->engine) : 0;
 	d.start_time = (uint64_t)env->start_time;
 	fn(fnarg, &stats_daemon, NULL, NULL, &d);
-	if (env->started)
-		fn(fnarg, &stats_listen, NULL, NULL, listen_totals(env));
+	fn(fnarg, &stats_listen, NULL, NULL, listen_totals(env));
 	if (env->exporters != NULL)
 		fn(fnarg, &stats_exporter, NULL, NULL,
 		    exporter_counters(env->exporters));

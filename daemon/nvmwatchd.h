@@ -96,6 +96,14 @@ void	nvmwatchd_retired_free(struct nvmwatchd *);
 /* In nvmwatchd.c, for the reload: */
 struct row;
 struct rule;
+/*
+ * A rule routed to a sink conf does not define: an error naming the rule
+ * file and the sink. Each is logged, or, with first, only the first goes
+ * there (a reload's reply). 0 or -1.
+ */
+struct engine;
+int	nvmwatchd_check_routes(const struct config *conf,
+	    const struct engine *engine, struct buf *first);
 /* The engine's alert callback: the alerts file and the sinks. */
 void	nvmwatchd_alert(void *env, const struct rule *, const struct row *,
 	    double now);

@@ -80,13 +80,14 @@ static void	reload_rule_error(void *, const struct rule_error *);
 static void	reload_retire(struct nvmwatchd *, struct sink_set *,
 		    struct config *);
 static void	reload_retire_poll(evutil_socket_t, short, void *);
-static int	same_string(const char *, const char *);
 
 /* The top-level sections each part of the daemon is built from. */
 static const char *const listen_sections[] = {
 	"listen", "allow", "udp", "tcp", NULL
 };
 static const char *const sink_sections[] = { "sinks", NULL };
+static const char *const alerts_sections[] = { "alerts", NULL };
+static const char *const records_sections[] = { "records", NULL };
 static const char *const restart_sections[] = {
 	"sessions", "limits", "enrich", "fields", "control", "metrics", NULL
 };
@@ -148,8 +149,7 @@ reload_prepare(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 static int
 reload_rules(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 {
-	char	route[512];
-	size_t	i, nfailed = 0;
+	size_t	nfailed = 0;
 
 	r->engine = ruleset_load(r->conf, env->dict, nvmwatchd_alert, env,
 	    reload_rule_error, r, &nfailed);
@@ -168,13 +168,7 @@ reload_rules(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 			    nfailed - 1);
 		return -1;
 	}
-	for (i = 0; i < engine_nrules(r->engine); i++)
-		if (sink_check_rule(r->conf, engine_rule(r->engine, i), route,
-		    sizeof(route)) == -1) {
-			buf_puts(msg, route);
-			return -1;
-		}
-	return 0;
+	return nvmwatchd_check_routes(r->conf, r->engine, msg);
 }
 
 /* The first error goes into the reply; all of them into the log. */
@@ -206,15 +200,14 @@ reload_outputs(struct nvmwatchd *env, struct reload *r, struct buf *msg)
 		    "why)", n->path);
 		return -1;
 	}
-	r->alerts_changed = !same_string(o->alerts_file, n->alerts_file);
+	r->alerts_changed = !config_same(o, n, alerts_sections);
 	if (r->alerts_changed && n->alerts_file != NULL &&
 	    (r->alerts = output_open(n->alerts_file, 0)) == NULL) {
 		buf_printf(msg, "%s: alerts.file: open %s: %s", n->path,
 		    n->alerts_file, strerror(errno));
 		return -1;
 	}
-	r->records_changed = !same_string(o->records_file, n->records_file) ||
-	    o->records_json != n->records_json;
+	r->records_changed = !config_same(o, n, records_sections);
 	if (r->records_changed && n->records_file != NULL &&
 	    (r->records = output_open(n->records_file,
 	    n->records_json)) == NULL) {
@@ -488,12 +481,4 @@ nvmwatchd_retired_free(struct nvmwatchd *env)
 	config_free(env->retired_conf);
 	env->retired = NULL;
 	env->retired_conf = NULL;
-}
-
-static int
-same_string(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
 }

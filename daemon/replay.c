@@ -105,7 +105,6 @@ static void	replay_line(struct replay *, struct input *, const char *,
 static void	replay_bad(struct replay *, struct input *, uint64_t,
 		    uint64_t, const char *, size_t);
 static double	replay_horizon(const struct engine *);
-static double	monotonic(void);
 static void	progress_show(struct replay *, int);
 static void	progress_clear(struct replay *);
 static int	input_open(struct input *, const char *);
@@ -166,7 +165,7 @@ replay_main(int argc, char **argv)
 		goto done;
 	}
 	r.progress = isatty(STDERR_FILENO);
-	r.started = r.shown = monotonic();
+	r.started = r.shown = tool_monotonic();
 	rc = 0;
 	for (i = optind; i < argc; i++)
 		if (replay_file(&r, col, argv[i]) == -1)
@@ -408,20 +407,11 @@ replay_horizon(const struct engine *e)
 	return h;
 }
 
-static double
-monotonic(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Redraws the progress line, at most once a second unless forced. */
 static void
 progress_show(struct replay *r, int force)
 {
-	double	t = monotonic();
+	double	t = tool_monotonic();
 	int	n;
 
 	if (!r->progress || (!force && t - r->shown < 1.0))

@@ -100,7 +100,6 @@ static int	 out_open(struct sender *);
 static int	 net_open(struct sender *, int);
 static int	 split_hostport(const char *, char *, size_t, char *, size_t);
 static int	 out_message(const uint8_t *, size_t, void *);
-static double	 mono_now(void);
 static void	 pace(struct ipfix_exporter *, double, double, uint64_t);
 static int	 run(struct sender *, struct nvmgen *, struct ipfix_exporter *,
 		    struct record *);
@@ -384,15 +383,6 @@ out_message(const uint8_t *msg, size_t len, void *arg)
 	return 0;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Sleeps until record n is due at rate; what is built goes out first. */
 static void
 pace(struct ipfix_exporter *x, double start, double rate, uint64_t n)
@@ -402,7 +392,7 @@ pace(struct ipfix_exporter *x, double start, double rate, uint64_t n)
 
 	if (rate <= 0)
 		return;
-	ahead = start + (double)n / rate - mono_now();
+	ahead = start + (double)n / rate - tool_monotonic();
 	if (ahead < PACE_SLACK)
 		return;
 	if (x != NULL)
@@ -417,7 +407,7 @@ run(struct sender *sd, struct nvmgen *g, struct ipfix_exporter *x,
     struct record *rec)
 {
 	struct buf	b = { 0 };
-	double		start = mono_now();
+	double		start = tool_monotonic();
 	uint64_t	n = 0;
 	int		rc;
 
@@ -460,7 +450,7 @@ static int
 run_lines(struct sender *sd, struct nvmgen *g, struct record *rec)
 {
 	struct buf	 b = { 0 }, msg = { 0 }, t = { 0 };
-	double		 start = mono_now();
+	double		 start = tool_monotonic();
 	uint64_t	 n = 0;
 	int		 rc;
 
@@ -592,13 +582,13 @@ send_main(int argc, char **argv)
 	if (o.verbose)
 		tool_warnx("sending %" PRIu64 " records to %s", nvmgen_total(g),
 		    o.dest);
-	start = mono_now();
+	start = tool_monotonic();
 	if (o.format != FORMAT_IPFIX) {
 		rc = run_lines(&sd, g, rec) == -1 ? 1 : 0;
-		summary_lines(&sd, g, mono_now() - start);
+		summary_lines(&sd, g, tool_monotonic() - start);
 	} else {
 		rc = run(&sd, g, x, rec) == -1 ? 1 : 0;
-		summary(&sd, g, x, mono_now() - start);
+		summary(&sd, g, x, tool_monotonic() - start);
 	}
 fail:
 	if (sd.truth != NULL && fclose(sd.truth) == EOF) {

@@ -7,6 +7,8 @@
 /* Messages to stderr, prefixed "nvmwatch: "; tool_warn adds strerror(errno). */
 void	tool_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	tool_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* CLOCK_MONOTONIC in seconds: deadlines, pacing and progress. */
+double	tool_monotonic(void);
 
 #include <stddef.h>
 #include <stdint.h>

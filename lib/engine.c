@@ -136,8 +136,7 @@ engine_adopt(struct engine *e, struct engine *old)
 		a = e->rules[i]->rule;
 		for (j = 0; j < old->n; j++) {
 			b = old->rules[j]->rule;
-			if (old->rules[j]->engine != old ||
-			    strcmp(a->short_name, b->short_name) != 0 ||
+			if (strcmp(a->short_name, b->short_name) != 0 ||
 			    a->identlen != b->identlen ||
 			    memcmp(a->ident, b->ident, a->identlen) != 0)
 				continue;
@@ -150,14 +149,11 @@ engine_adopt(struct engine *e, struct engine *old)
 			path = e->rules[i]->rule->path;
 			e->rules[i]->rule->path = tmp->rule->path;
 			tmp->rule->path = path;
-			/* Marked as moved: not a candidate again. */
-			old->rules[j]->engine = NULL;
+			tmp->engine = old;
 			kept++;
 			break;
 		}
 	}
-	for (j = 0; j < old->n; j++)
-		old->rules[j]->engine = old;
 	if (old->last_tick > e->last_tick)
 		e->last_tick = old->last_tick;
 	return kept;
